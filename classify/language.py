@@ -1,0 +1,97 @@
+"""Offline language detection from letter trigrams and function words.
+
+Each known language has a trigram profile built from `language_profiles` at import time. A text is
+scored by naive Bayes over its trigrams plus a bonus for every function word; the profiles for
+German, French and Spanish exist only so that a text in them is reported as "other" instead of
+being forced into English or Polish.
+"""
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from classify.language_profiles import FUNCTION_WORDS, SAMPLE_TEXT
+
+OTHER = "other"
+KNOWN_LANGUAGES: tuple[str, ...] = tuple(SAMPLE_TEXT)
+
+# Log-odds added per function word: worth a few trigrams, so that short texts made mostly of
+# function words are decided by them while long texts are decided by their letters.
+_FUNCTION_WORD_BONUS = 3.0
+_SMOOTHING = 0.5
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    code: str
+    score: float
+
+
+def detect_language(text: str, candidates: Sequence[str] = ("en", "pl")) -> LanguageGuess:
+    """Guess the language of `text` among `candidates`, or "other" when it is none of them.
+
+    The score is the probability of the guess among all known languages, so it is low for text with
+    too few letters to tell. A text with no letters at all is "other" with score 0.
+    """
+    unknown = [code for code in candidates if code not in KNOWN_LANGUAGES]
+    if unknown:
+        raise ValueError(f"no language profile for {unknown}; known: {list(KNOWN_LANGUAGES)}")
+    words = _words(text)
+    if not words:
+        return LanguageGuess(OTHER, 0.0)
+    log_scores = {code: _PROFILES[code].log_score(words) for code in KNOWN_LANGUAGES}
+    best = max(log_scores, key=log_scores.__getitem__)
+    top = log_scores[best]
+    total = sum(math.exp(score - top) for score in log_scores.values())
+    probability = round(1.0 / total, 4)
+    return LanguageGuess(best if best in candidates else OTHER, probability)
+
+
+def _words(text: str) -> list[str]:
+    # Tokens with digits are identifiers, amounts or OCR confusions (ORD-5531907, C0UPON): their
+    # letters say nothing about the language.
+    tokens = unicodedata.normalize("NFC", text).lower().split()
+    return [word for token in tokens if not _DIGIT.search(token) for word in _WORD.findall(token)]
+
+
+def _fold(text: str) -> str:
+    """Strip diacritics ("ł" too, which has no decomposition), as OCR and plain-ASCII mail do."""
+    decomposed = unicodedata.normalize("NFD", text.replace("ł", "l").replace("Ł", "L"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _trigrams(word: str) -> Iterable[str]:
+    padded = f" {word} "
+    return (padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+class _Profile:
+    def __init__(self, text: str, function_words: str) -> None:
+        words = _words(text) + _words(function_words)
+        # Folded copies let a Polish letter that lost its accents still look Polish.
+        words += [_fold(word) for word in words]
+        self.counts = Counter(trigram for word in words for trigram in _trigrams(word))
+        self.total = sum(self.counts.values())
+        self.function_words = frozenset(_words(function_words)) | {
+            _fold(word) for word in _words(function_words)
+        }
+
+    def log_score(self, words: list[str]) -> float:
+        vocabulary = _VOCABULARY_SIZE
+        denominator = math.log(self.total + _SMOOTHING * vocabulary)
+        score = 0.0
+        for word in words:
+            for trigram in _trigrams(word):
+                score += math.log(self.counts.get(trigram, 0) + _SMOOTHING) - denominator
+            if word in self.function_words:
+                score += _FUNCTION_WORD_BONUS
+        return score
+
+
+_PROFILES = {code: _Profile(SAMPLE_TEXT[code], FUNCTION_WORDS[code]) for code in SAMPLE_TEXT}
+_VOCABULARY_SIZE = len(set().union(*(profile.counts for profile in _PROFILES.values()))) + 1

@@ -1,0 +1,63 @@
+"""The `intake-model.json` file saved next to a spaCy pipeline: what the model is and how it did."""
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+CARD_NAME = "intake-model.json"
+CARD_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    labels: tuple[str, ...]
+    train_size: int
+    dev_size: int
+    # None when the data was too small to hold out a dev set and training ran every epoch.
+    dev_accuracy: float | None
+    best_epoch: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    labels: tuple[str, ...]
+    fingerprint: str
+    seed: int
+    spacy_version: str
+    report: TrainingReport
+
+
+class ModelCardError(ValueError):
+    """A model card that is missing or unreadable; the message names the file."""
+
+
+def write_model_card(card: ModelCard, model_dir: Path) -> Path:
+    path = model_dir / CARD_NAME
+    content = {"format": CARD_FORMAT, **asdict(card)}
+    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_model_card(model_dir: Path) -> ModelCard:
+    path = model_dir / CARD_NAME
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelCardError(f"{path}: missing, so {model_dir} is not an Intake model") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelCardError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(content, dict) or content.get("format") != CARD_FORMAT:
+        found = content.get("format") if isinstance(content, dict) else None
+        raise ModelCardError(f"{path}: unsupported card format {found!r}, expected {CARD_FORMAT}")
+    try:
+        report = content["report"]
+        return ModelCard(
+            labels=tuple(content["labels"]),
+            fingerprint=str(content["fingerprint"]),
+            seed=int(content["seed"]),
+            spacy_version=str(content["spacy_version"]),
+            report=TrainingReport(**{**report, "labels": tuple(report["labels"])}),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelCardError(f"{path}: malformed card ({error!r})") from None

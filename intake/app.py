@@ -1,0 +1,52 @@
+"""The running application: settings plus the resources every channel and stage shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from intake.classifiers import Classifiers, ensure_classifiers
+from intake.config import Settings
+from workflow.blobs import BlobStore
+from workflow.db import make_engine, migrate, schema_is_current, session_factory, unit_of_work
+from workflow.directory import sync_organisation
+from workflow.org import Organisation, load_organisation
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    _organisation: Organisation | None = field(default=None, repr=False)
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return self._organisation or load_organisation(self.settings.org_dir)
+
+    def sync_organisation(self) -> None:
+        """Mirror the organisation's units and agents into the database for tasks to refer to."""
+        with unit_of_work(self.sessions) as session:
+            sync_organisation(session, self.organisation)
+
+    @cached_property
+    def classifiers(self) -> Classifiers:
+        return ensure_classifiers(self.settings)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_app(settings: Settings, *, migrate_schema: bool = True) -> App:
+    """Connect to the database (bringing its schema up to date) and the blob store."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    if migrate_schema and not schema_is_current(engine):
+        migrate(engine)
+    blob_dir: Path = settings.resolved_blob_dir
+    return App(settings, engine, session_factory(engine), BlobStore(blob_dir))

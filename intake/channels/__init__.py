@@ -1,0 +1,1 @@
+"""Channels turn a source item (a file, a message) into a committed contact."""

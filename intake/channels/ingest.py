@@ -1,0 +1,27 @@
+"""`intake ingest FILES`: take files and folders as they are, without moving them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from intake.app import App
+from intake.channels.files import Refusal, read_item, walk
+from intake.channels.items import Outcome, Received
+from intake.channels.receive import receive
+
+
+def ingest_paths(
+    app: App, paths: list[Path], on_item: Callable[[Received], None] | None = None
+) -> list[Received]:
+    results: list[Received] = []
+    for path, in_maildir in walk(paths):
+        item = read_item(path, in_maildir=in_maildir)
+        if isinstance(item, Refusal):
+            result = Received(Outcome.REFUSED, str(path), reason=item.reason)
+        else:
+            result = receive(app, item)
+        results.append(result)
+        if on_item:
+            on_item(result)
+    return results

@@ -1,0 +1,215 @@
+"""One typed settings object, read from a TOML file and `INTAKE_*` environment variables (env wins).
+
+Every setting is declared once below with its type, default and one line of help;
+`docs/configuration.md` is generated from these declarations (`intake config --markdown`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG_FILE = "intake.toml"
+ENV_PREFIX = "INTAKE_"
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names where it came from and what is wrong."""
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = _setting(Path("var"), "Folder for the database, blobs, models and inboxes.")
+    database_url: str = _setting(
+        "", "SQLAlchemy URL; empty means SQLite at <home>/intake.db. PostgreSQL: postgresql://..."
+    )
+    blob_dir: str = _setting("", "Content-addressed store of originals; empty: <home>/blobs.")
+    model_dir: str = _setting("", "Trained classifier models; empty: <home>/models.")
+    org_dir: Path = _setting(Path("samples/org"), "The organisation: units, topics, calendars, KB.")
+    training_dir: Path = _setting(
+        Path("samples/training"), "Labelled contacts (*.jsonl) the classifiers are trained from."
+    )
+    scanner_inbox: str = _setting(
+        "",
+        "Scanner hot folder; files move to done/ or failed/ in it. Empty: <home>/inbox/scanner.",
+    )
+    mail_inbox: str = _setting(
+        "", "Folder of .eml files or a Maildir read by `intake fetch`. Empty: <home>/inbox/mail."
+    )
+    ocr_languages: str = _setting("eng+pol", "Tesseract languages, joined with '+'.")
+    languages: str = _setting("en,pl", "Languages the classifiers and language detection know.")
+    workers: int = _setting(2, "Worker threads of the extract stage (one Tesseract each).")
+    max_attempts: int = _setting(5, "Attempts of a stage before the contact is quarantined.")
+    retry_base_seconds: float = _setting(
+        30.0, "First retry delay after a failed stage; doubles with every attempt."
+    )
+    max_email_bytes: int = _setting(50_000_000, "Larger emails are quarantined unread.")
+    max_image_pixels: int = _setting(
+        60_000_000, "Larger scanned pages are quarantined (decompression-bomb guard)."
+    )
+    max_pages: int = _setting(200, "Documents with more pages are quarantined.")
+    training_seed: int = _setting(0, "Seed for classifier training, so models are reproducible.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'intake.db'}"
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return Path(self.blob_dir) if self.blob_dir else self.home / "blobs"
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return Path(self.model_dir) if self.model_dir else self.home / "models"
+
+    @property
+    def resolved_scanner_inbox(self) -> Path:
+        return Path(self.scanner_inbox) if self.scanner_inbox else self.home / "inbox" / "scanner"
+
+    @property
+    def resolved_mail_inbox(self) -> Path:
+        return Path(self.mail_inbox) if self.mail_inbox else self.home / "inbox" / "mail"
+
+    @property
+    def language_list(self) -> tuple[str, ...]:
+        return tuple(code.strip() for code in self.languages.split(",") if code.strip())
+
+
+def _parse_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("expected a whole number")
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(str(raw).replace("_", ""))
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def _parse_float(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError("expected a number")
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise ValueError("expected a number") from None
+
+
+def _parse_str(raw: Any) -> str:
+    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+        raise ValueError("expected a string")
+    return str(raw)
+
+
+def _parse_path(raw: Any) -> Path:
+    return Path(_parse_str(raw)).expanduser()
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "bool": _parse_bool,
+    "int": _parse_int,
+    "float": _parse_float,
+    "str": _parse_str,
+    "Path": _parse_path,
+}
+
+
+def _coerce(name: str, raw: Any, origin: str) -> Any:
+    type_name = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        value = PARSERS[str(type_name)](raw)
+    except ValueError as error:
+        raise ConfigError(f"{origin}: setting '{name}': {error}, got {raw!r}") from None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        raise ConfigError(f"{origin}: setting '{name}': must not be negative, got {raw!r}")
+    return value
+
+
+def _unknown_key_error(origin: str, key: str) -> ConfigError:
+    known = [f.name for f in fields(Settings)]
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return ConfigError(f"{origin}: unknown setting '{key}'{hint}")
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    values: dict[str, Any] = {}
+    known = {f.name for f in fields(Settings)}
+    for key, raw in data.items():
+        if key not in known:
+            raise _unknown_key_error(str(path), key)
+        values[key] = _coerce(key, raw, str(path))
+    return values
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    known = {f.name for f in fields(Settings)}
+    # Variables that steer the tooling rather than the settings object.
+    reserved = {"config", "require_services", "failpoint", "log_level"}
+    for variable, raw in environ.items():
+        if not variable.startswith(ENV_PREFIX):
+            continue
+        key = variable[len(ENV_PREFIX) :].lower()
+        if key in reserved:
+            continue
+        if key not in known:
+            raise _unknown_key_error(f"environment variable {variable}", key)
+        values[key] = _coerce(key, raw, f"environment variable {variable}")
+    return values
+
+
+def load_settings(
+    config_file: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from the TOML file (if present) overlaid with `INTAKE_*` variables."""
+    environ = os.environ if environ is None else environ
+    explicit = config_file is not None or "INTAKE_CONFIG" in environ
+    path = config_file or Path(environ.get("INTAKE_CONFIG", DEFAULT_CONFIG_FILE))
+    values: dict[str, Any] = {}
+    if path.is_file():
+        values.update(_from_file(path))
+    elif explicit:
+        raise ConfigError(f"{path}: configuration file not found")
+    values.update(_from_env(environ))
+    return replace(Settings(), **values)
+
+
+def settings_reference_markdown() -> str:
+    """The table of every setting, for `docs/configuration.md`."""
+    lines = [
+        "| setting | environment variable | type | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in fields(Settings):
+        default = spec.default
+        shown = "(empty)" if default == "" else f"`{default}`"
+        lines.append(
+            f"| `{spec.name}` | `{ENV_PREFIX}{spec.name.upper()}` | {spec.type} | {shown} "
+            f"| {spec.metadata['help']} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""The pipeline's stages, one module each; `intake.pipeline` lists them in order."""

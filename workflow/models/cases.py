@@ -1,0 +1,75 @@
+"""A case (what the customer wants) with the tasks people work on it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.models.base import Base, utcnow
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class TaskKind(enum.StrEnum):
+    ANSWER = "answer"
+    TRIAGE = "triage"
+    CALLBACK = "callback"
+    VERIFY = "verify"
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    unit: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    topic: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN)
+    priority: Mapped[int] = mapped_column(default=3)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    routing_trail: Mapped[list[str]] = mapped_column(default=list)
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        # One task of a kind per contact: a re-run of the route stage cannot add a second.
+        UniqueConstraint("contact_id", "kind", name="uq_tasks_contact_kind"),
+        Index("ix_tasks_queue", "unit", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    unit: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN)
+    priority: Mapped[int] = mapped_column(default=3)
+    due_at: Mapped[datetime | None]
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    assignee: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(back_populates="tasks")

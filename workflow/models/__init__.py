@@ -5,6 +5,15 @@ from workflow.models.base import Base, utcnow
 from workflow.models.cases import Case, CaseStatus, Task, TaskKind, TaskStatus
 from workflow.models.contacts import Contact, ContactStatus, Document, DocumentRole, Stage
 from workflow.models.customers import Customer
+from workflow.models.forms import ContactField, FieldStatus, ScanBatch
+from workflow.models.learning import LabelCorrection
+from workflow.models.mail import (
+    DeliveryFailure,
+    FetchRun,
+    MailboxState,
+    MailLedgerEntry,
+    OutboxMessage,
+)
 from workflow.models.organisation import Agent, Unit, agent_units
 
 __all__ = [
@@ -14,10 +23,19 @@ __all__ = [
     "Case",
     "CaseStatus",
     "Contact",
+    "ContactField",
     "ContactStatus",
     "Customer",
+    "DeliveryFailure",
     "Document",
     "DocumentRole",
+    "FetchRun",
+    "FieldStatus",
+    "LabelCorrection",
+    "MailLedgerEntry",
+    "MailboxState",
+    "OutboxMessage",
+    "ScanBatch",
     "Stage",
     "Task",
     "TaskKind",

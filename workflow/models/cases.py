@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -68,6 +69,8 @@ class Task(Base):
     due_at: Mapped[datetime | None]
     title: Mapped[str] = mapped_column(String(1000), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Kind-specific details, e.g. the fields a verification task asks about.
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assignee: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]

@@ -60,6 +60,13 @@ class Contact(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     ocr_confidence: Mapped[float | None]
     auto_submitted: Mapped[bool] = mapped_column(default=False)
+    references: Mapped[list[str]] = mapped_column(default=list)
+    # Mail that is not a customer's request (auto-reply, delivery report): recorded, no case.
+    noise: Mapped[str | None] = mapped_column(String(40))
+    # The form a scan was recognised as (e.g. a coupon template), None for a letter.
+    form: Mapped[str | None] = mapped_column(String(60))
+    scan_batch_id: Mapped[int | None] = mapped_column(ForeignKey("scan_batches.id"))
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
 
     language: Mapped[str | None] = mapped_column(String(8))
     topic: Mapped[str | None] = mapped_column(String(64))

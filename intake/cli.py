@@ -172,7 +172,9 @@ def fetch(config: ConfigOption = None) -> None:
     settings = application.settings
     results = []
     for inbox in (settings.resolved_scanner_inbox, settings.resolved_mail_inbox):
-        results.extend(collect(application, inbox))
+        results.extend(
+            collect(application, inbox, settle_seconds=settings.hot_folder_settle_seconds)
+        )
     _print_received(results)
 
 
@@ -366,3 +368,6 @@ def demo(
         accuracy = measure(session, rows)
     _print_summary(summary, application)
     _print_accuracy(accuracy)
+
+
+# Commands of the channels and engines live in their own modules; each registers here.

@@ -14,6 +14,17 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from intake.config_mail import (
+    AcknowledgementSettings,
+    ImapAccount,
+    MailConfigError,
+    SmtpSettings,
+    parse_acknowledgements,
+    parse_imap_accounts,
+    parse_smtp,
+    referenced_env_variables,
+)
+
 DEFAULT_CONFIG_FILE = "intake.toml"
 ENV_PREFIX = "INTAKE_"
 
@@ -58,6 +69,19 @@ class Settings:
     )
     max_pages: int = _setting(200, "Documents with more pages are quarantined.")
     training_seed: int = _setting(0, "Seed for classifier training, so models are reproducible.")
+    hot_folder_settle_seconds: float = _setting(
+        1.0, "A dropped file is taken once it has not changed for this long."
+    )
+    # Tables of the TOML file (not settable from the environment except their secrets).
+    imap_accounts: tuple[ImapAccount, ...] = _setting(
+        (), "[[imap_accounts]] tables: mailboxes fetched over IMAP (see docs/email.md)."
+    )
+    smtp: SmtpSettings | None = _setting(
+        None, "[smtp] table: the server acknowledgements and replies are sent through."
+    )
+    acknowledgements: AcknowledgementSettings = _setting(
+        AcknowledgementSettings(), "[acknowledgements] table: enabled, daily cap, articles."
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -152,27 +176,44 @@ def _unknown_key_error(origin: str, key: str) -> ConfigError:
     return ConfigError(f"{origin}: unknown setting '{key}'{hint}")
 
 
-def _from_file(path: Path) -> dict[str, Any]:
+TABLE_PARSERS: dict[str, Callable[[Any, str], Any]] = {
+    "imap_accounts": parse_imap_accounts,
+    "smtp": parse_smtp,
+    "acknowledgements": parse_acknowledgements,
+}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _from_file(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     known = {f.name for f in fields(Settings)}
     for key, raw in data.items():
         if key not in known:
             raise _unknown_key_error(str(path), key)
-        values[key] = _coerce(key, raw, str(path))
+        if key in TABLE_PARSERS:
+            try:
+                values[key] = TABLE_PARSERS[key](raw, str(path))
+            except MailConfigError as error:
+                raise ConfigError(str(error)) from None
+        else:
+            values[key] = _coerce(key, raw, str(path))
     return values
 
 
-def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+def _from_env(environ: Mapping[str, str], secrets: set[str] | None = None) -> dict[str, Any]:
+    secrets = secrets or set()
     values: dict[str, Any] = {}
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)} - set(TABLE_PARSERS)
     # Variables that steer the tooling rather than the settings object.
-    reserved = {"config", "require_services", "failpoint", "log_level"}
+    reserved = {"config", "require_services", "failpoint", "log_level", "test_postgres_url"}
     for variable, raw in environ.items():
-        if not variable.startswith(ENV_PREFIX):
+        if not variable.startswith(ENV_PREFIX) or variable in secrets:
             continue
         key = variable[len(ENV_PREFIX) :].lower()
         if key in reserved:
@@ -191,11 +232,14 @@ def load_settings(
     explicit = config_file is not None or "INTAKE_CONFIG" in environ
     path = config_file or Path(environ.get("INTAKE_CONFIG", DEFAULT_CONFIG_FILE))
     values: dict[str, Any] = {}
+    secrets: set[str] = set()
     if path.is_file():
-        values.update(_from_file(path))
+        data = _read_toml(path)
+        values.update(_from_file(data, path))
+        secrets = referenced_env_variables(data)
     elif explicit:
         raise ConfigError(f"{path}: configuration file not found")
-    values.update(_from_env(environ))
+    values.update(_from_env(environ, secrets))
     return replace(Settings(), **values)
 
 
@@ -207,6 +251,9 @@ def settings_reference_markdown() -> str:
     ]
     for spec in fields(Settings):
         default = spec.default
+        if spec.name in TABLE_PARSERS:
+            lines.append(f"| `[{spec.name}]` | - | table | - | {spec.metadata['help']} |")
+            continue
         shown = "(empty)" if default == "" else f"`{default}`"
         lines.append(
             f"| `{spec.name}` | `{ENV_PREFIX}{spec.name.upper()}` | {spec.type} | {shown} "

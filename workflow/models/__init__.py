@@ -15,11 +15,14 @@ from workflow.models.mail import (
     OutboxMessage,
 )
 from workflow.models.organisation import Agent, Unit, agent_units
+from workflow.models.work import Answer, CallbackAttempt, Incident, TaskComment
 
 __all__ = [
     "Agent",
+    "Answer",
     "AuditEvent",
     "Base",
+    "CallbackAttempt",
     "Case",
     "CaseStatus",
     "Contact",
@@ -31,6 +34,7 @@ __all__ = [
     "DocumentRole",
     "FetchRun",
     "FieldStatus",
+    "Incident",
     "LabelCorrection",
     "MailLedgerEntry",
     "MailboxState",
@@ -38,6 +42,7 @@ __all__ = [
     "ScanBatch",
     "Stage",
     "Task",
+    "TaskComment",
     "TaskKind",
     "TaskStatus",
     "Unit",

@@ -47,6 +47,15 @@ class Case(Base):
     deadline_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     routing_trail: Mapped[list[str]] = mapped_column(default=list)
+    product: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    answered_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+    # The deadline clock stops while we wait for the customer; paused time extends it.
+    waiting_since: Mapped[datetime | None]
+    paused_seconds: Mapped[float] = mapped_column(default=0.0)
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
 
@@ -72,6 +81,14 @@ class Task(Base):
     # Kind-specific details, e.g. the fields a verification task asks about.
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assignee: Mapped[str | None] = mapped_column(ForeignKey("agents.id"))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None]
+    expected_minutes: Mapped[float] = mapped_column(default=15.0)
+    warned_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    # The unit the task was first routed to, when overflow moved it elsewhere.
+    original_unit: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
 

@@ -67,6 +67,9 @@ class Contact(Base):
     form: Mapped[str | None] = mapped_column(String(60))
     scan_batch_id: Mapped[int | None] = mapped_column(ForeignKey("scan_batches.id"))
     entities: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    product: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    archived_at: Mapped[datetime | None]
 
     language: Mapped[str | None] = mapped_column(String(8))
     topic: Mapped[str | None] = mapped_column(String(64))

@@ -20,4 +20,7 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     postal_address: Mapped[str | None] = mapped_column(String(500))
     email_undeliverable_at: Mapped[datetime | None]
+    tier: Mapped[str] = mapped_column(String(20), default="standard")
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,9 +46,11 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("extract", Stage.RECEIVED, Stage.EXTRACTED, extract.run, parallel=True),
+    # Batches share one transaction; a failure re-runs the batch one contact at a time, so a
+    # bad contact never holds back the others.
+    Step("extract", Stage.RECEIVED, Stage.EXTRACTED, extract.run, batch_size=4, parallel=True),
     Step("classify", Stage.EXTRACTED, Stage.CLASSIFIED, classify.run, batch_size=64),
-    Step("route", Stage.CLASSIFIED, Stage.ROUTED, route.run),
+    Step("route", Stage.CLASSIFIED, Stage.ROUTED, route.run, batch_size=32),
 )
 
 

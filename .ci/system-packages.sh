@@ -5,7 +5,7 @@
 # otherwise says what to install and stops.
 set -eu
 
-PACKAGES="tesseract-ocr tesseract-ocr-eng tesseract-ocr-pol tesseract-ocr-osd libgl1 libglib2.0-0 fonts-dejavu-core"
+PACKAGES="tesseract-ocr tesseract-ocr-eng tesseract-ocr-pol tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por libgl1 libglib2.0-0 fonts-dejavu-core dovecot-imapd"
 
 missing=""
 for package in $PACKAGES; do

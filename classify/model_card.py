@@ -5,7 +5,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CARD_NAME = "intake-model.json"
-CARD_FORMAT = 1
+# Format 2 added the language and the per-label thresholds.
+CARD_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class ModelCard:
     seed: int
     spacy_version: str
     report: TrainingReport
+    # The spaCy language code of the tokenizer ("en", "pl", or "xx" for multilingual).
+    language: str
+    # Per-label score under which a prediction is a guess (see `thresholds`).
+    thresholds: dict[str, float]
+    target_precision: float
 
 
 class ModelCardError(ValueError):
@@ -58,6 +64,9 @@ def read_model_card(model_dir: Path) -> ModelCard:
             seed=int(content["seed"]),
             spacy_version=str(content["spacy_version"]),
             report=TrainingReport(**{**report, "labels": tuple(report["labels"])}),
+            language=str(content["language"]),
+            thresholds={str(k): float(v) for k, v in content["thresholds"].items()},
+            target_precision=float(content["target_precision"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ModelCardError(f"{path}: malformed card ({error!r})") from None

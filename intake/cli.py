@@ -13,25 +13,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
 
-from intake import pipeline
+from intake import cli_fetch, pipeline
 from intake.app import App, open_app
-from intake.channels.hot_folder import collect
 from intake.channels.ingest import ingest_paths
 from intake.channels.items import Outcome, Received
 from intake.classifiers import ensure_classifiers
 from intake.config import ConfigError, Settings, load_settings, settings_reference_markdown
 from intake.demo import Accuracy, measure, read_manifest
 from intake.summary import Summary, quarantine, summarise
-from workflow.models import Task, TaskStatus
 from workflow.org import OrgError
 
 app = typer.Typer(help="Intake: emails and scanned paper become routed customer contacts.")
-tasks_app = typer.Typer(help="Task lists of the units.")
 quarantine_app = typer.Typer(help="Contacts that could not be processed, with the reason.")
 config_app = typer.Typer(help="The settings in force.")
-app.add_typer(tasks_app, name="tasks")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(config_app, name="config")
 console = Console()
@@ -166,16 +161,18 @@ def ingest(
 
 
 @app.command()
-def fetch(config: ConfigOption = None) -> None:
-    """Take what waits in the scanner hot folder and the mail drop folder, once."""
+def fetch(
+    watch: Annotated[bool, typer.Option(help="Keep fetching until Ctrl-C or SIGTERM.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Take what waits in the drop folders and every IMAP account's folders."""
     application = _open(config)
-    settings = application.settings
-    results = []
-    for inbox in (settings.resolved_scanner_inbox, settings.resolved_mail_inbox):
-        results.extend(
-            collect(application, inbox, settle_seconds=settings.hot_folder_settle_seconds)
-        )
-    _print_received(results)
+    if watch:
+        cli_fetch.watch(application, console)
+        return
+    _print_received(cli_fetch.collect_hot_folders(application))
+    if not cli_fetch.fetch_imap_once(application, console):
+        raise typer.Exit(1)
 
 
 def _print_process(report: pipeline.ProcessReport) -> None:
@@ -193,9 +190,12 @@ def _print_process(report: pipeline.ProcessReport) -> None:
 
 @app.command()
 def process(config: ConfigOption = None) -> None:
-    """Advance every waiting contact through extract, classify and route."""
+    """Advance every waiting contact through extract, classify and route, then send the outbox."""
+    from intake.cli_outbox import send_outbox
+
     application = _open(config)
     _print_process(_process_with_progress(application))
+    send_outbox(application)
 
 
 def _when(moment: datetime | None, application: App) -> str:
@@ -206,39 +206,6 @@ def _when(moment: datetime | None, application: App) -> str:
     return moment.astimezone(ZoneInfo(application.organisation.timezone)).strftime(
         "%a %Y-%m-%d %H:%M"
     )
-
-
-@tasks_app.command("list")
-def tasks_list(
-    unit: Annotated[str | None, typer.Option(help="Only this unit's tasks.")] = None,
-    all_statuses: Annotated[bool, typer.Option("--all", help="Done tasks too.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-    config: ConfigOption = None,
-) -> None:
-    """Open tasks, most urgent first (earliest deadline, then priority)."""
-    application = _open(config)
-    if unit and unit not in {u.code for u in application.organisation.units}:
-        known = ", ".join(u.code for u in application.organisation.units)
-        raise _fail(f"Unknown unit '{unit}'. Known: {known}")
-    query = select(Task).order_by(Task.due_at, Task.priority, Task.id).limit(limit)
-    if unit:
-        query = query.where(Task.unit == unit)
-    if not all_statuses:
-        query = query.where(Task.status.in_([TaskStatus.OPEN, TaskStatus.CLAIMED]))
-    table = Table("task", "case", "unit", "kind", "prio", "due", "status", "title")
-    with application.sessions() as session:
-        for task in session.scalars(query):
-            table.add_row(
-                str(task.id),
-                task.case.reference or "",
-                task.unit,
-                task.kind,
-                str(task.priority),
-                _when(task.due_at, application),
-                task.status,
-                escape(task.title[:60]),
-            )
-    console.print(table)
 
 
 @quarantine_app.command("list")
@@ -271,6 +238,30 @@ def quarantine_release(
         console.print(f"contact {contact_id}: {'released' if done else 'not in quarantine'}")
     if process_now:
         _print_process(_process_with_progress(application))
+
+
+@app.command()
+def serve(
+    pipeline_every: Annotated[float, typer.Option(help="Seconds between pipeline passes.")] = 5.0,
+    config: ConfigOption = None,
+) -> None:
+    """Run Intake continuously: drop folders, the pipeline, and the other jobs, until stopped."""
+    import signal
+    import threading
+
+    from intake.jobs import default_jobs
+    from intake.runner import serve as run_jobs
+
+    application = _open(config)
+    _initialise(application)
+    logging.getLogger("intake").setLevel(logging.INFO)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    jobs = default_jobs(application, pipeline_every=pipeline_every)
+    console.print(f"Intake is serving ({len(jobs)} jobs). Stop with Ctrl-C.")
+    run_jobs(application, jobs, stop)
+    console.print("Stopped.")
 
 
 @config_app.command("show")
@@ -371,3 +362,18 @@ def demo(
 
 
 # Commands of the channels and engines live in their own modules; each registers here.
+from intake.cli_mail import register as _register_mail  # noqa: E402
+
+_register_mail(app)
+from intake.cli_outbox import register as _register_outbox  # noqa: E402
+
+_register_outbox(app)
+from intake.cli_ocr import register as _register_ocr  # noqa: E402
+
+_register_ocr(app)
+from intake.cli_tasks import register as _register_tasks  # noqa: E402
+
+_register_tasks(app)
+from intake.cli_classify import register as _register_classify  # noqa: E402
+
+_register_classify(app)

@@ -57,6 +57,10 @@ class Settings:
         "", "Folder of .eml files or a Maildir read by `intake fetch`. Empty: <home>/inbox/mail."
     )
     ocr_languages: str = _setting("eng+pol", "Tesseract languages, joined with '+'.")
+    scan_separator: str = _setting(
+        "INTAKE-SEPARATOR",
+        "Text of the QR code or barcode on separator sheets that split a scanned batch.",
+    )
     languages: str = _setting("en,pl", "Languages the classifiers and language detection know.")
     workers: int = _setting(2, "Worker threads of the extract stage (one Tesseract each).")
     max_attempts: int = _setting(5, "Attempts of a stage before the contact is quarantined.")
@@ -69,8 +73,48 @@ class Settings:
     )
     max_pages: int = _setting(200, "Documents with more pages are quarantined.")
     training_seed: int = _setting(0, "Seed for classifier training, so models are reproducible.")
+    classifier_version: str = _setting(
+        "", "Active classifier version (a folder of <model_dir>, e.g. v0003); empty: the newest."
+    )
+    target_precision: float = _setting(
+        0.9, "Precision each topic's confidence threshold is chosen for on dev data."
+    )
+    min_language_examples: int = _setting(
+        200, "Examples a language needs for a model of its own; others use the multilingual one."
+    )
+    reference_patterns: str = _setting(
+        r"customer=VH-\d{6}; order=ORD-\d{7}; invoice=FV/\d{4}/\d{2}/\d{5}; policy=POL-\d{6,8}",
+        "The organisation's reference numbers found as entities: kind=REGEX, separated by ';'.",
+    )
     hot_folder_settle_seconds: float = _setting(
         1.0, "A dropped file is taken once it has not changed for this long."
+    )
+    imap_idle_renew_seconds: float = _setting(
+        1500.0, "IMAP IDLE is re-issued this often (servers drop it after 29 minutes)."
+    )
+    imap_backoff_max_seconds: float = _setting(
+        300.0, "Longest wait between IMAP reconnection attempts (doubling from 1 s)."
+    )
+    task_lease_minutes: float = _setting(
+        30.0, "A claimed task returns to its unit's list when its lease is not renewed in time."
+    )
+    agent_capacity: int = _setting(
+        5, "Tasks an agent may hold claimed at once, unless the organisation gives another."
+    )
+    callback_due_business_hours: float = _setting(
+        8.0, "A callback task is due this many business hours after the answer."
+    )
+    callback_retry_hours: str = _setting(
+        "2,4,24", "Business hours to wait before calling again after no answer, one per retry."
+    )
+    callback_max_attempts: int = _setting(
+        3, "Calls without reaching the customer before the callback ends and the case closes."
+    )
+    escalation_warning_share: float = _setting(
+        0.75, "Share of a task's deadline (in business time) after which it is flagged."
+    )
+    retention_days: int = _setting(
+        3650, "Archived contacts and their originals are purged this many days after closing."
     )
     # Tables of the TOML file (not settable from the environment except their secrets).
     imap_accounts: tuple[ImapAccount, ...] = _setting(

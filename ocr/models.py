@@ -22,6 +22,16 @@ class Word:
 
 
 @dataclass(frozen=True)
+class StepRecord:
+    """One preprocessing step as it ran on a page: whether it changed the page, and why."""
+
+    name: str  # "borders", "denoise", "upscale", "orientation", "deskew", "binarise"
+    applied: bool
+    seconds: float
+    detail: str  # for a person: "tilted 7.0 degrees: straightened", "noise sigma 3: left alone"
+
+
+@dataclass(frozen=True)
 class PageText:
     """The text of one page.
 
@@ -37,6 +47,7 @@ class PageText:
     width: int
     height: int
     dpi: int | None
+    steps: tuple[StepRecord, ...] = ()  # preprocessing, in the order it ran; () for text layers
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class DocumentText:
 
     media_type: str
     pages: tuple[PageText, ...]
+    pdf: bytes | None = None  # the searchable PDF (scan + text layer), when it was asked for
 
     @property
     def text(self) -> str:

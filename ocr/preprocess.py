@@ -1,133 +1,153 @@
-"""Make a page image easier for Tesseract: right resolution, straight text lines.
+"""Make a page image easier for Tesseract: small steps, each switchable, timed and recorded.
 
-Each step is a small function from pixels to pixels, so a caller or a benchmark can use it alone.
+The order is the story of a scan: paint out the scanner's dark borders, smooth grain, enlarge
+small print, turn a page lying on its side or head, level tilted lines, and, where asked for,
+binarise. Each step measures first and changes the page only when the measurement says it
+helps; the record says what it measured and what it did.
 """
 
 from __future__ import annotations
 
-import cv2
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
+from ocr.binarise import binarise
+from ocr.borders import remove_dark_borders
+from ocr.grayscale import to_grayscale
+from ocr.models import StepRecord
+from ocr.noise import NOISY_SIGMA, denoise, noise_sigma
+from ocr.orientation import turn
 from ocr.page_image import PageImage
-
-# Tesseract reads best with glyphs ~20 px high, i.e. ordinary print at ~300 dpi.
-TARGET_DPI = 300.0
-UPSCALE_BELOW_DPI = 250.0
-# An upscaled page must stay a size Tesseract handles in seconds.
-MAX_UPSCALED_PIXELS = 60_000_000
-
-# Smaller angles do not hurt Tesseract; larger ones are rotations for orientation detection
-# (90/180/270), not skew, and a projection search over them finds false maxima on pictures.
-MIN_SKEW_DEGREES = 0.3
-MAX_SKEW_DEGREES = 15.0
-# The angle search runs on a copy at most this wide: enough for 0.1 degree, fast on any page.
-SKEW_SEARCH_WIDTH = 1200
-COARSE_STEP_DEGREES = 0.5
-FINE_STEP_DEGREES = 0.05
-MIN_INK_PIXELS = 200
+from ocr.resolution import MAX_UPSCALED_PIXELS, glyph_height, resize, upscale_factor
+from ocr.skew import estimate_skew, needs_deskew, rotate
 
 
-def prepare_for_ocr(page: PageImage, *, max_pixels: int = MAX_UPSCALED_PIXELS) -> PageImage:
-    """Grayscale, upscale a low-resolution scan, and straighten a slightly skewed page."""
-    pixels = to_grayscale(page.pixels)
-    factor = upscale_factor(page.dpi, pixels.shape, max_pixels=max_pixels)
-    if factor > 1.0:
-        pixels = resize(pixels, factor)
-    pixels = deskew(pixels)
-    dpi = page.dpi * factor if page.dpi is not None else None
-    return PageImage(number=page.number, pixels=pixels, dpi=dpi)
+@dataclass(frozen=True)
+class PreprocessOptions:
+    """Which steps may run. The defaults are the configuration that won the benchmark
+    (`benchmarks/ocr_quality.py`): binarisation is off because Tesseract's own thresholding
+    reads clean and noisy pages alike at least as well."""
+
+    borders: bool = True
+    denoise: bool = True
+    upscale: bool = True
+    orientation: bool = True
+    deskew: bool = True
+    binarise: bool = False
+
+    @classmethod
+    def none(cls) -> PreprocessOptions:
+        return cls(
+            borders=False,
+            denoise=False,
+            upscale=False,
+            orientation=False,
+            deskew=False,
+            binarise=False,
+        )
 
 
-def to_grayscale(pixels: np.ndarray) -> np.ndarray:
-    if pixels.ndim == 2:
-        return pixels.astype(np.uint8, copy=False)
-    if pixels.shape[2] == 4:
-        return cv2.cvtColor(pixels, cv2.COLOR_BGRA2GRAY)
-    return cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
+DEFAULT_OPTIONS = PreprocessOptions()
 
 
-def upscale_factor(dpi: float | None, shape: tuple[int, ...], *, max_pixels: int) -> float:
-    """How much to enlarge a page scanned below 250 dpi; 1.0 when its resolution is unknown."""
-    if dpi is None or dpi >= UPSCALE_BELOW_DPI:
-        return 1.0
-    factor = TARGET_DPI / dpi
-    pixels = shape[0] * shape[1]
-    largest = (max_pixels / pixels) ** 0.5
-    return max(1.0, min(factor, largest))
+@dataclass(frozen=True)
+class Preprocessed:
+    """The page ready for Tesseract, and the record of every step that was allowed to run."""
+
+    page: PageImage
+    steps: tuple[StepRecord, ...]
 
 
-def resize(pixels: np.ndarray, factor: float) -> np.ndarray:
-    height, width = pixels.shape[:2]
-    size = (round(width * factor), round(height * factor))
-    interpolation = cv2.INTER_CUBIC if factor > 1.0 else cv2.INTER_AREA
-    return cv2.resize(pixels, size, interpolation=interpolation)
+@dataclass(frozen=True)
+class _Change:
+    pixels: np.ndarray
+    dpi: float | None
+    applied: bool
+    detail: str
 
 
-def deskew(pixels: np.ndarray) -> np.ndarray:
-    """Straighten text lines tilted by a small angle; leave the page alone otherwise."""
+_Step = Callable[[np.ndarray, float | None], _Change]
+
+
+def preprocess(
+    page: PageImage,
+    options: PreprocessOptions = DEFAULT_OPTIONS,
+    *,
+    turn_degrees: int = 0,
+    max_pixels: int = MAX_UPSCALED_PIXELS,
+) -> Preprocessed:
+    """Run the allowed steps in order. `turn_degrees` is the clockwise turn orientation
+    detection found (it needs a first reading to decide; see ocr/page_reading.py)."""
+    steps: list[tuple[str, _Step]] = []
+    if options.borders:
+        steps.append(("borders", _remove_borders))
+    if options.denoise:
+        steps.append(("denoise", _denoise))
+    if options.upscale:
+        steps.append(("upscale", lambda pixels, dpi: _upscale(pixels, dpi, max_pixels)))
+    if options.orientation and turn_degrees % 360:
+        steps.append(("orientation", lambda pixels, dpi: _turn(pixels, dpi, turn_degrees)))
+    if options.deskew:
+        steps.append(("deskew", _deskew))
+    if options.binarise:
+        steps.append(("binarise", _binarise))
+
+    pixels, dpi = to_grayscale(page.pixels), page.dpi
+    records = []
+    for name, step in steps:
+        started = time.perf_counter()
+        change = step(pixels, dpi)
+        records.append(
+            StepRecord(
+                name=name,
+                applied=change.applied,
+                seconds=time.perf_counter() - started,
+                detail=change.detail,
+            )
+        )
+        pixels, dpi = change.pixels, change.dpi
+    return Preprocessed(
+        page=PageImage(number=page.number, pixels=pixels, dpi=dpi), steps=tuple(records)
+    )
+
+
+def _remove_borders(pixels: np.ndarray, dpi: float | None) -> _Change:
+    cleaned, fraction = remove_dark_borders(pixels)
+    if fraction == 0.0:
+        return _Change(pixels, dpi, False, "no dark border")
+    return _Change(cleaned, dpi, True, f"painted out dark borders ({fraction:.1%} of the page)")
+
+
+def _denoise(pixels: np.ndarray, dpi: float | None) -> _Change:
+    sigma = noise_sigma(pixels)
+    if sigma < NOISY_SIGMA:
+        return _Change(pixels, dpi, False, f"noise sigma {sigma:.1f}: clean enough")
+    return _Change(denoise(pixels, sigma), dpi, True, f"noise sigma {sigma:.1f}: median filter")
+
+
+def _upscale(pixels: np.ndarray, dpi: float | None, max_pixels: int) -> _Change:
+    height = glyph_height(pixels)
+    factor = upscale_factor(height, pixels.shape, max_pixels=max_pixels)
+    measured = "too few glyphs to measure" if height is None else f"glyphs {height:.0f} px high"
+    if factor <= 1.0:
+        return _Change(pixels, dpi, False, f"{measured}: size kept")
+    new_dpi = dpi * factor if dpi is not None else None
+    return _Change(resize(pixels, factor), new_dpi, True, f"{measured}: enlarged {factor:.2f}x")
+
+
+def _turn(pixels: np.ndarray, dpi: float | None, degrees: int) -> _Change:
+    return _Change(turn(pixels, degrees), dpi, True, f"turned {degrees % 360} degrees clockwise")
+
+
+def _deskew(pixels: np.ndarray, dpi: float | None) -> _Change:
     angle = estimate_skew(pixels)
-    if not MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES:
-        return pixels
-    return rotate(pixels, angle)
+    if not needs_deskew(angle):
+        return _Change(pixels, dpi, False, f"tilt {angle:+.1f} degrees: level enough")
+    return _Change(rotate(pixels, angle), dpi, True, f"tilt {-angle:+.1f} degrees: straightened")
 
 
-def estimate_skew(pixels: np.ndarray) -> float:
-    """Angle in degrees (counter-clockwise positive) that levels the page's text lines.
-
-    Projection profile: project the ink onto the vertical axis along candidate directions; along
-    the text lines' direction the profile has its sharpest peaks (lines) and gaps (leading).
-    """
-    ys, xs = _ink_coordinates(pixels)
-    if len(xs) < MIN_INK_PIXELS:
-        return 0.0
-    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-9, COARSE_STEP_DEGREES)
-    best = _best_angle(xs, ys, coarse)
-    fine = np.arange(
-        best - COARSE_STEP_DEGREES, best + COARSE_STEP_DEGREES + 1e-9, FINE_STEP_DEGREES
-    )
-    return float(_best_angle(xs, ys, fine))
-
-
-def _ink_coordinates(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    gray = to_grayscale(pixels)
-    scale = min(1.0, SKEW_SEARCH_WIDTH / gray.shape[1])
-    if scale < 1.0:
-        gray = resize(gray, scale)
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    ys, xs = np.nonzero(ink)
-    return ys.astype(np.float64), xs.astype(np.float64)
-
-
-def _best_angle(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray) -> float:
-    scores = [_profile_sharpness(xs, ys, angle) for angle in angles]
-    return float(angles[int(np.argmax(scores))])
-
-
-def _profile_sharpness(xs: np.ndarray, ys: np.ndarray, angle: float) -> float:
-    # Row of each ink pixel after turning the page by `angle` (y grows downwards in images).
-    theta = np.deg2rad(angle)
-    rows = ys * np.cos(theta) - xs * np.sin(theta)
-    rows = np.round(rows - rows.min()).astype(np.int64)
-    profile = np.bincount(rows).astype(np.float64)
-    return float(np.sum(np.diff(profile) ** 2))
-
-
-def rotate(pixels: np.ndarray, angle: float) -> np.ndarray:
-    """Turn the page `angle` degrees counter-clockwise, growing the canvas to keep the corners."""
-    height, width = pixels.shape[:2]
-    centre = (width / 2.0, height / 2.0)
-    matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_width = round(height * sin + width * cos)
-    new_height = round(height * cos + width * sin)
-    matrix[0, 2] += new_width / 2.0 - centre[0]
-    matrix[1, 2] += new_height / 2.0 - centre[1]
-    paper = int(np.median(pixels))  # fill the new corners with the page's background
-    return cv2.warpAffine(
-        pixels,
-        matrix,
-        (new_width, new_height),
-        flags=cv2.INTER_CUBIC,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=paper,
-    )
+def _binarise(pixels: np.ndarray, dpi: float | None) -> _Change:
+    return _Change(binarise(pixels, dpi), dpi, True, "adaptive threshold")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import cv2
 import numpy as np
 import pytesseract
 
@@ -16,6 +19,8 @@ DEFAULT_TIMEOUT_SECONDS = 120
 # Fully automatic page segmentation: letters, coupons and forms have blocks and columns.
 PAGE_SEGMENTATION_MODE = 3
 WORD_LEVEL = 5
+# Page size of a searchable PDF whose scan did not say its resolution.
+PDF_DEFAULT_DPI = 300
 
 
 class TesseractMissing(RuntimeError):
@@ -24,6 +29,14 @@ class TesseractMissing(RuntimeError):
 
 class TesseractFailed(RuntimeError):
     """Tesseract ran but failed or timed out on a page."""
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What one Tesseract run made of a page: its text, and its searchable PDF when asked for."""
+
+    page: PageText
+    pdf: bytes | None
 
 
 @dataclass(frozen=True)
@@ -51,11 +64,30 @@ def recognise(
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> PageText:
     """OCR one grayscale page; words and text come in Tesseract's reading order."""
+    return recognise_page(
+        pixels, number=number, dpi=dpi, languages=languages, timeout=timeout, want_pdf=False
+    ).page
+
+
+def recognise_page(
+    pixels: np.ndarray,
+    *,
+    number: int,
+    dpi: float | None,
+    languages: str = DEFAULT_LANGUAGES,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    want_pdf: bool = False,
+) -> Recognition:
+    """OCR one grayscale page, and with `want_pdf` also render it as a one-page searchable PDF
+    (the image with an invisible text layer) in the same Tesseract run."""
     _check_languages(languages)
-    rows = _rows(_image_to_data(pixels, dpi=dpi, languages=languages, timeout=timeout))
+    data, pdf = _image_to_data(
+        pixels, dpi=dpi, languages=languages, timeout=timeout, want_pdf=want_pdf
+    )
+    rows = _rows(data)
     words = tuple(row.word for row in rows)
     confidence = sum(word.confidence for word in words) / len(words) if words else 0.0
-    return PageText(
+    page = PageText(
         number=number,
         text=_reading_order_text(rows),
         words=words,
@@ -65,6 +97,7 @@ def recognise(
         height=int(pixels.shape[0]),
         dpi=round(dpi) if dpi is not None else None,
     )
+    return Recognition(page=page, pdf=pdf)
 
 
 def _check_languages(languages: str) -> None:
@@ -91,29 +124,48 @@ def _installed_languages(tesseract_cmd: str) -> frozenset[str]:
     return frozenset(pytesseract.get_languages())
 
 
-def _image_to_data(
-    pixels: np.ndarray, *, dpi: float | None, languages: str, timeout: float
-) -> dict[str, list]:
-    # Tesseract's OpenMP threads slow it down several times on a busy machine; parallelism belongs
-    # across pages. pytesseract passes no env of its own, so the variable must be in ours.
+def single_threaded() -> None:
+    """Tesseract's OpenMP threads slow it down several times on a busy machine; parallelism
+    belongs across pages. pytesseract passes no env of its own, so the variable must be in ours."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    config = f"--psm {PAGE_SEGMENTATION_MODE}"
-    if dpi is not None:
-        config += f" --dpi {round(dpi)}"
-    try:
-        return pytesseract.image_to_data(
-            pixels,
-            lang=languages,
-            config=config,
-            timeout=timeout,
-            output_type=pytesseract.Output.DICT,
-        )
-    except pytesseract.TesseractNotFoundError as exc:
-        raise TesseractMissing("the tesseract binary was not found; install tesseract-ocr") from exc
-    except pytesseract.TesseractError as exc:
-        raise TesseractFailed(f"Tesseract failed: {exc.message}") from exc
-    except RuntimeError as exc:  # pytesseract reports a timeout as a bare RuntimeError
-        raise TesseractFailed(f"Tesseract did not finish within {timeout} s") from exc
+
+
+def _image_to_data(
+    pixels: np.ndarray, *, dpi: float | None, languages: str, timeout: float, want_pdf: bool
+) -> tuple[dict[str, list], bytes | None]:
+    """Run Tesseract once; its TSV gives the words, its PDF renderer the searchable page."""
+    single_threaded()
+    config = f"--psm {PAGE_SEGMENTATION_MODE} -c tessedit_create_tsv=1"
+    # The PDF page's size is pixels / dpi, so a page of unknown resolution still needs one.
+    resolution = dpi if dpi is not None else (PDF_DEFAULT_DPI if want_pdf else None)
+    if resolution is not None:
+        config += f" --dpi {round(resolution)}"
+    with tempfile.TemporaryDirectory(prefix="intake-ocr-") as folder:
+        # An uncompressed PGM is written and read in milliseconds; a PNG costs a zlib pass.
+        image = Path(folder) / "page.pgm"
+        if not cv2.imwrite(str(image), pixels):
+            raise TesseractFailed(f"cannot write the page image for Tesseract to {folder}")
+        base = Path(folder) / "page"
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(image),
+                str(base),
+                extension="pdf" if want_pdf else "",
+                lang=languages,
+                config=config,
+                timeout=timeout,
+            )
+        except pytesseract.TesseractNotFoundError as exc:
+            raise TesseractMissing(
+                "the tesseract binary was not found; install tesseract-ocr"
+            ) from exc
+        except pytesseract.TesseractError as exc:
+            raise TesseractFailed(f"Tesseract failed: {exc.message}") from exc
+        except RuntimeError as exc:  # pytesseract reports a timeout as a bare RuntimeError
+            raise TesseractFailed(f"Tesseract did not finish within {timeout} s") from exc
+        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8")
+        pdf = base.with_suffix(".pdf").read_bytes() if want_pdf else None
+    return pytesseract.pytesseract.file_to_dict(tsv, "\t", -1), pdf
 
 
 def _rows(data: dict[str, list]) -> list[_Row]:

@@ -91,3 +91,14 @@ def test_no_temporary_files_are_left_behind(store: BlobStore) -> None:
     leftovers = [p for p in store.root.rglob(".tmp-*")]
     assert leftovers == []
     assert len([p for p in store.root.rglob("*") if p.is_file()]) == 20
+
+
+def test_many_blobs_stored_at_once_read_back_and_repeat_harmlessly(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    blobs = [f"message {n}".encode() for n in range(50)] + [b"message 3"]
+    shas = store.put_many(blobs)
+    assert shas == [hashlib.sha256(b).hexdigest() for b in blobs]
+    assert [store.get(sha) for sha in shas] == blobs
+    assert store.put_many(blobs) == shas
+    leftovers = [p for p in (tmp_path / "blobs").rglob("*") if p.name.startswith(".tmp-")]
+    assert leftovers == []

@@ -12,7 +12,7 @@ import pytesseract
 import pytest
 from PIL import Image
 
-import ocr.read
+import ocr.page_reading
 import ocr.tesseract
 from ocr import TesseractMissing, read_document
 from tests.textmetrics import character_error_rate
@@ -109,7 +109,7 @@ def test_pdf_with_a_text_layer_is_read_without_ocr(
     def no_ocr(*args: object, **kwargs: object) -> None:
         raise AssertionError("a page with a text layer was sent to Tesseract")
 
-    monkeypatch.setattr(ocr.read, "recognise", no_ocr)
+    monkeypatch.setattr(ocr.page_reading, "recognise_page", no_ocr)
     document = read_document(pdf, filename="searchable.pdf")
     assert document.media_type == "application/pdf"
     [page] = document.pages
@@ -119,16 +119,18 @@ def test_pdf_with_a_text_layer_is_read_without_ocr(
 
 
 def test_text_layer_word_boxes_land_where_ocr_saw_the_words(tmp_path: Path) -> None:
-    # phototest is 200 dpi: OCR upscales it to 300 dpi, the PDF page is rendered at 300 dpi,
-    # so both sets of boxes share one coordinate system.
+    # OCR boxes are in pixels of the page as read (phototest: 200 dpi), text-layer boxes in
+    # pixels of the PDF page rendered at 300 dpi: scaled to one system, they must agree.
     from_layer = read_document(_searchable_pdf(PHOTOTEST, tmp_path)).pages[0]
     from_ocr = read_document(PHOTOTEST.read_bytes()).pages[0]
-    assert (from_layer.width, from_layer.height) == (from_ocr.width, from_ocr.height)
+    scale = from_layer.width / from_ocr.width
+    assert from_layer.height / from_ocr.height == pytest.approx(scale, rel=0.01)
     ocr_boxes = {word.text: word for word in from_ocr.words}
     layer_boxes = {word.text: word for word in from_layer.words}
     for text in ("This", "format.", "lazy"):
         seen, layer = ocr_boxes[text], layer_boxes[text]
-        centre_x, centre_y = seen.left + seen.width / 2, seen.top + seen.height / 2
+        centre_x = (seen.left + seen.width / 2) * scale
+        centre_y = (seen.top + seen.height / 2) * scale
         assert layer.left <= centre_x <= layer.left + layer.width, text
         assert layer.top <= centre_y <= layer.top + layer.height, text
 

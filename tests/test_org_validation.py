@@ -45,7 +45,8 @@ def test_a_misspelt_key_is_reported_with_its_line_and_a_suggestion(org_dir: Path
     assert problems_of(org_dir) == [
         f"{org_dir / 'units.yaml'}, line {line - 3}: units[4].calendar: required key is missing",
         f"{org_dir / 'units.yaml'}, line {line}: units[4].calender: unknown key 'calender' "
-        "(did you mean 'calendar'? allowed: code, name, kind, calendar, email, topics)",
+        "(did you mean 'calendar'? allowed: code, name, kind, calendar, email, topics, products, "
+        "regions, backup)",
     ]
 
 

@@ -90,6 +90,17 @@ def test_a_score_exactly_at_the_threshold_is_trusted(org: Organisation) -> None:
     assert decide_route(facts(topic_score=org.min_topic_confidence), org).unit == "billing"
 
 
+def test_the_models_own_topic_threshold_replaces_the_organisations(org: Organisation) -> None:
+    # 0.93 clears the organisation's 0.50, but the model says billing needs 0.95 to be right.
+    strict = decide_route(facts(topic_threshold=0.95), org)
+    assert strict.unit == "triage"
+    assert strict.trail[0].startswith(
+        "topic 'billing' (0.93) is under the confidence threshold 0.95"
+    )
+    # And a model sure of billing at 0.40 routes a score the organisation would distrust.
+    assert decide_route(facts(topic_score=0.42, topic_threshold=0.40), org).unit == "billing"
+
+
 @pytest.mark.parametrize(
     ("topic", "score", "reason"),
     [

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -57,6 +58,29 @@ class BlobStore:
         _write_atomically(target, data)
         return sha
 
+    def put_many(self, blobs: Sequence[bytes]) -> list[str]:
+        """Store many blobs with one flush to disk instead of two per blob.
+
+        Each blob is written and renamed into place unsynced, then one `syncfs` makes every
+        file and folder entry of the store's file system durable at once. That is what a mail
+        batch needs: hundreds of small files, each fsync costing milliseconds. Where `syncfs`
+        is not available, every blob is synced as `put` does.
+        """
+        if _syncfs is None or len(blobs) < 2:
+            return [self.put(data) for data in blobs]
+        shas: list[str] = []
+        for data in blobs:
+            sha = hashlib.sha256(data).hexdigest()
+            shas.append(sha)
+            target = self.path(sha)
+            if target.is_file() and _sha256_of_file(target) == sha:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, data, sync=False)
+        if shas:
+            _syncfs(self.root)
+        return shas
+
     def get(self, sha: str) -> bytes:
         """The bytes of blob `sha`, checked against their hash."""
         target = self.path(sha)
@@ -74,20 +98,22 @@ class BlobStore:
         return data
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _write_atomically(target: Path, data: bytes, *, sync: bool = True) -> None:
     fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=target.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         temp.chmod(0o644)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_directory(target.parent)
+    if sync:
+        _fsync_directory(target.parent)
 
 
 def _fsync_directory(folder: Path) -> None:
@@ -110,3 +136,29 @@ def _sha256_of_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _load_syncfs() -> Callable[[Path], None] | None:
+    """Linux's syncfs(2): flush one file system (the store's), not every disk as sync(2) would."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+    def syncfs(folder: Path) -> None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if call(fd) != 0:
+                error = ctypes.get_errno()
+                raise BlobError(f"syncfs of {folder} failed: {os.strerror(error)}")
+        finally:
+            os.close(fd)
+
+    return syncfs
+
+
+_syncfs = _load_syncfs()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.audit import record
-from workflow.models import Case, CaseStatus, Contact, Task, TaskKind, utcnow
+from workflow.models import Case, CaseStatus, Contact, OutboxMessage, Task, TaskKind, utcnow
 from workflow.routing import RoutingDecision
+
+# "[C-000123]" as we write it in subjects; mail clients may change the case of the letter.
+_SUBJECT_REFERENCE = re.compile(r"\[\s*C-(\d{1,12})\s*\]", re.IGNORECASE)
 
 
 def case_reference(case_id: int) -> str:
@@ -42,16 +48,53 @@ def open_case(
     return case
 
 
-def case_replied_to(session: Session, in_reply_to: str | None) -> Case | None:
-    """The case of the message this one answers, if we know that message."""
-    if not in_reply_to:
-        return None
-    case_id = session.scalar(
-        select(Contact.case_id)
-        .where(Contact.message_id == in_reply_to, Contact.case_id.is_not(None))
-        .limit(1)
-    )
-    return session.get(Case, case_id) if case_id is not None else None
+@dataclass(frozen=True)
+class ThreadMatch:
+    """The case a reply belongs to and how it was found; `note` says why none was (for the
+    trail), e.g. a subject naming a case that does not exist."""
+
+    case: Case | None
+    found_by: str = ""
+    note: str = ""
+
+
+def case_replied_to(session: Session, message_ids: Sequence[str], subject: str) -> ThreadMatch:
+    """The case of a reply: by the messages it answers (`message_ids` in order of preference:
+    In-Reply-To, then References newest first), else by a `[C-000123]` in the subject."""
+    wanted = [message_id for message_id in dict.fromkeys(message_ids) if message_id]
+    cases = _cases_of_messages(session, wanted)
+    for message_id in wanted:
+        if message_id in cases:
+            return ThreadMatch(session.get(Case, cases[message_id]), f"message {message_id}")
+    reference = subject_case_reference(subject)
+    if reference is None:
+        return ThreadMatch(None)
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        return ThreadMatch(None, note=f"subject names case {reference}, which does not exist")
+    return ThreadMatch(case, f"subject reference [{reference}]")
+
+
+def subject_case_reference(subject: str) -> str | None:
+    """The case reference written in a subject as "[C-000123]", normalised to "C-000123"."""
+    match = _SUBJECT_REFERENCE.search(subject or "")
+    return case_reference(int(match.group(1))) if match else None
+
+
+def _cases_of_messages(session: Session, message_ids: list[str]) -> dict[str, int]:
+    """Message-ID -> case id, for the contacts we received and the mail we sent."""
+    if not message_ids:
+        return {}
+    found: dict[str, int] = {}
+    for model in (Contact, OutboxMessage):
+        rows = session.execute(
+            select(model.message_id, model.case_id).where(
+                model.message_id.in_(message_ids), model.case_id.is_not(None)
+            )
+        )
+        for message_id, case_id in rows:
+            found.setdefault(message_id, case_id)
+    return found
 
 
 def join_case(

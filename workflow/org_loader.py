@@ -1,18 +1,18 @@
-"""Load and validate an organisation folder (organisation, calendars, units, topics, agents, kb/).
+"""Load and validate an organisation folder (organisation, calendars, units, topics, agents,
+and the optional deadlines, absences and rules files, kb/).
 
 Every file is read in full and every problem is collected before anything is raised, so an
 administrator fixes a folder in one round. References between files (unit -> calendar,
-topic -> unit, agent -> unit, article -> topic) are checked once all files are read.
+topic -> unit, agent -> unit, article -> topic, rule -> unit, ...) are checked once all files are
+read.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import cast
 
 from yaml.nodes import Node
 
@@ -29,6 +29,31 @@ from workflow.org_models import (
     Unit,
     UnitKind,
 )
+from workflow.org_people import (
+    ABSENCES_FILE,
+    AGENT_EXTRAS,
+    absence,
+    read_agent_extras,
+)
+from workflow.org_policies import (
+    DEADLINES_FILE,
+    EXTRA_SETTINGS,
+    OrgExtras,
+    read_extras,
+    service_level,
+)
+from workflow.org_reading import (
+    Load,
+    Reader,
+    Record,
+    T,
+    optional_field,
+    read_code,
+    read_list,
+    read_reference,
+    read_references,
+    read_text,
+)
 from workflow.org_values import (
     read_choice,
     read_dates,
@@ -39,27 +64,19 @@ from workflow.org_values import (
     read_timezone,
 )
 from workflow.org_yaml import YamlFile, is_null
+from workflow.rules_loader import RULES_FILE, rule
 
-ORG_FILES = ("organisation.yaml", "calendars.yaml", "units.yaml", "topics.yaml", "agents.yaml")
+ORG_FILES = (
+    "organisation.yaml",
+    "calendars.yaml",
+    "units.yaml",
+    "topics.yaml",
+    "agents.yaml",
+    DEADLINES_FILE,
+    ABSENCES_FILE,
+    RULES_FILE,
+)
 KB_FOLDER = "kb"
-
-_CODE = re.compile(r"^[a-z][a-z0-9_.-]*$")
-
-T = TypeVar("T")
-
-
-@dataclass
-class _Record(Generic[T]):
-    """A value read from a file, with the nodes it came from, for checks made after reading."""
-
-    value: T
-    file: YamlFile
-    path: str
-    fields: dict[str, Node]
-
-    def report(self, key: str, message: str) -> None:
-        path = f"{self.path}.{key}" if self.path else key
-        self.file.report(self.fields.get(key), path, message)
 
 
 @dataclass
@@ -74,68 +91,33 @@ class _Settings:
     triage_policy: DeadlinePolicy
 
 
-@dataclass
-class _Load:
-    """The state of one load: problems, declared codes and references waiting to be checked."""
-
-    folder: Path
-    problems: list[OrgProblem] = field(default_factory=list)
-    declared: dict[str, dict[str, Location]] = field(default_factory=dict)
-    references: list[tuple[str, str, Location]] = field(default_factory=list)
-    # Kinds whose declaring file could not be read: references to them would only repeat that.
-    unreadable: set[str] = field(default_factory=set)
-
-    def open(self, name: str) -> tuple[YamlFile, Node | None]:
-        path = self.folder / name
-        yf = YamlFile(path, self.problems)
-        if not path.is_file():
-            yf.report(None, "", "file not found")
-            return yf, None
-        text = _read_text(yf)
-        return yf, None if text is None else yf.compose(text)
-
-    def declare(self, kind: str, code: str, yf: YamlFile, node: Node, path: str) -> None:
-        codes = self.declared.setdefault(kind, {})
-        if code in codes:
-            first = codes[code]
-            yf.report(node, path, f"duplicate {kind} {code!r} (first at {_short(first)})")
-        else:
-            codes[code] = yf.where(node, path)
-
-    def refer(self, kind: str, code: str, yf: YamlFile, node: Node, path: str) -> None:
-        self.references.append((kind, code, yf.where(node, path)))
-
-    def check_references(self) -> None:
-        for kind, code, where in self.references:
-            if kind in self.unreadable:
-                continue
-            known = self.declared.get(kind, {})
-            if code not in known:
-                listed = ", ".join(known) or "none"
-                message = f"unknown {kind} {code!r} (known: {listed})"
-                self.problems.append(OrgProblem(where, message))
-
-
 def load_organisation(folder: Path) -> Organisation:
     """Read and validate the organisation in `folder`; raise OrgError listing every problem."""
     folder = Path(folder)
     if not folder.is_dir():
         where = Location(folder, None, "")
         raise OrgError([OrgProblem(where, "organisation folder not found")])
-    load = _Load(folder)
-    settings = _read_settings(load)
+    load = Load(folder)
+    settings, extras = _read_settings(load)
     timezone = settings.value.timezone if settings else "UTC"
-    calendars = _read_list(
+    calendars = read_list(
         load, "calendars.yaml", "calendars", "calendar", lambda *a: _calendar(*a, timezone)
     )
-    units = _read_list(load, "units.yaml", "units", "unit", _unit)
-    topics = _read_list(load, "topics.yaml", "topics", "topic", _topic)
-    agents = _read_list(load, "agents.yaml", "agents", "agent", _agent)
+    units = read_list(load, "units.yaml", "units", "unit", _unit)
+    topics = read_list(load, "topics.yaml", "topics", "topic", _topic)
+    agents = read_list(load, "agents.yaml", "agents", "agent", _agent)
+    levels = _read_optional_list(
+        load, DEADLINES_FILE, "deadlines", "deadline policy", service_level
+    )
+    absences = _read_optional_list(load, ABSENCES_FILE, "absences", "absence", absence)
+    rules = _read_optional_list(load, RULES_FILE, "rules", "rule", rule)
     articles = _read_articles(load)
+    _declare_skills(load)
     load.check_references()
     if settings is not None:
         _check_special_units(settings, units)
     _check_skills(units, topics)
+    _check_backups_and_regions(units)
     if load.problems:
         raise OrgError(sorted(load.problems, key=_problem_order))
     assert settings is not None  # no problems means organisation.yaml was read
@@ -154,17 +136,47 @@ def load_organisation(folder: Path) -> Organisation:
         topics=tuple(r.value for r in topics),
         agents=tuple(r.value for r in agents),
         articles=tuple(articles),
+        regions=tuple(extras.regions),
+        service_levels=tuple(r.value for r in levels),
+        absences=tuple(r.value for r in absences),
+        rules=tuple(r.value for r in rules),
+        incidents=extras.incidents,
+        overflow=extras.overflow,
     )
+
+
+def _read_optional_list(
+    load: Load, name: str, key: str, kind: str, reader: Reader[T]
+) -> list[Record[T]]:
+    """A file an organisation may leave out: without it there is nothing of its kind."""
+    if not (load.folder / name).is_file():
+        return []
+    return read_list(load, name, key, kind, reader)
+
+
+def _declare_skills(load: Load) -> None:
+    """An agent's skill is a topic or a product."""
+    skills = {**load.declared.get("topic", {}), **load.declared.get("product", {})}
+    load.declared["skill"] = skills
+    if load.unreadable & {"topic", "product"}:
+        load.unreadable.add("skill")
 
 
 # --- organisation.yaml -------------------------------------------------------------------------
 
 
-def _read_settings(load: _Load) -> _Record[_Settings] | None:
+def _read_settings(load: Load) -> tuple[Record[_Settings] | None, OrgExtras]:
+    settings, extras = _read_required_settings(load)
+    if extras is None:
+        load.unreadable.update(("region", "product"))
+    return settings, extras or OrgExtras()
+
+
+def _read_required_settings(load: Load) -> tuple[Record[_Settings] | None, OrgExtras | None]:
     yf, root = load.open("organisation.yaml")
     if root is None:
         load.unreadable.add("language")
-        return None
+        return None, None
     fields = yf.mapping(
         root,
         "",
@@ -179,35 +191,37 @@ def _read_settings(load: _Load) -> _Record[_Settings] | None:
             "triage_first_response_hours",
             "triage_priority",
         ),
+        optional=EXTRA_SETTINGS,
     )
     if fields is None:
         load.unreadable.add("language")
-        return None
-    name = _optional(fields, "name", lambda n: yf.string(n, "name"))
-    timezone = _optional(fields, "timezone", lambda n: read_timezone(yf, n, "timezone"))
-    languages = _optional(fields, "languages", lambda n: yf.string_list(n, "languages"))
+        return None, None
+    extras = read_extras(load, yf, fields)
+    name = optional_field(fields, "name", lambda n: yf.string(n, "name"))
+    timezone = optional_field(fields, "timezone", lambda n: read_timezone(yf, n, "timezone"))
+    languages = optional_field(fields, "languages", lambda n: yf.string_list(n, "languages"))
     if languages is None:
         load.unreadable.add("language")
     for i, language in enumerate(languages or ()):
         item = fields["languages"].value[i]
         load.declare("language", language, yf, item, f"languages[{i}]")
-    default_calendar = _reference(load, yf, fields, "", "default_calendar", "calendar")
-    triage_unit = _reference(load, yf, fields, "", "triage_unit", "unit")
-    callback_unit = _reference(load, yf, fields, "", "callback_unit", "unit")
-    threshold = _optional(
+    default_calendar = read_reference(load, yf, fields, "", "default_calendar", "calendar")
+    triage_unit = read_reference(load, yf, fields, "", "triage_unit", "unit")
+    callback_unit = read_reference(load, yf, fields, "", "callback_unit", "unit")
+    threshold = optional_field(
         fields, "min_topic_confidence", lambda n: yf.number(n, "min_topic_confidence", 0.0, 1.0)
     )
-    hours = _optional(
+    hours = optional_field(
         fields,
         "triage_first_response_hours",
         lambda n: read_positive(yf, n, "triage_first_response_hours"),
     )
-    priority = _optional(
+    priority = optional_field(
         fields, "triage_priority", lambda n: yf.integer(n, "triage_priority", 1, 5)
     )
     values = (name, timezone, languages, default_calendar, triage_unit, callback_unit)
     if any(v is None for v in (*values, threshold, hours, priority)):
-        return None
+        return None, extras
     settings = _Settings(
         name=cast(str, name),
         timezone=cast(str, timezone),
@@ -218,50 +232,28 @@ def _read_settings(load: _Load) -> _Record[_Settings] | None:
         min_topic_confidence=cast(float, threshold),
         triage_policy=DeadlinePolicy(cast(float, hours), cast(int, priority)),
     )
-    return _Record(settings, yf, "", fields)
+    return Record(settings, yf, "", fields), extras
 
 
 # --- lists of records --------------------------------------------------------------------------
 
-_Reader = Callable[[_Load, YamlFile, Node, str], "_Record[T] | None"]
-
-
-def _read_list(load: _Load, name: str, key: str, kind: str, reader: _Reader[T]) -> list[_Record[T]]:
-    """Read `key: [records]` from file `name`, one record per item, each declaring a `kind`."""
-    load.unreadable.add(kind)
-    yf, root = load.open(name)
-    if root is None:
-        return []
-    fields = yf.mapping(root, "", required=(key,))
-    if fields is None or key not in fields:
-        return []
-    items = yf.sequence(fields[key], key)
-    if items is None:
-        return []
-    if not items:
-        yf.report(fields[key], key, "the list is empty")
-        return []
-    load.unreadable.discard(kind)
-    records = [reader(load, yf, item, f"{key}[{i}]") for i, item in enumerate(items)]
-    return [r for r in records if r is not None]
-
 
 def _calendar(
-    load: _Load, yf: YamlFile, node: Node, path: str, org_timezone: str
-) -> _Record[CalendarSpec] | None:
+    load: Load, yf: YamlFile, node: Node, path: str, org_timezone: str
+) -> Record[CalendarSpec] | None:
     fields = yf.mapping(
         node, path, required=("code", "name", "hours"), optional=("timezone", "holidays", "closed")
     )
     if fields is None:
         return None
-    code = _code(load, yf, fields, path, "calendar")
-    name = _optional(fields, "name", lambda n: yf.string(n, f"{path}.name"))
+    code = read_code(load, yf, fields, path, "calendar")
+    name = optional_field(fields, "name", lambda n: yf.string(n, f"{path}.name"))
     timezone = (
         read_timezone(yf, fields["timezone"], f"{path}.timezone")
         if not is_null(fields.get("timezone"))
         else org_timezone
     )
-    hours = _optional(fields, "hours", lambda n: read_opening_hours(yf, n, f"{path}.hours"))
+    hours = optional_field(fields, "hours", lambda n: read_opening_hours(yf, n, f"{path}.hours"))
     holiday_source: tuple[str | None, str | None] | None = (None, None)
     if not is_null(fields.get("holidays")):
         holiday_source = read_holidays(yf, fields["holidays"], f"{path}.holidays")
@@ -282,24 +274,30 @@ def _calendar(
         holidays_subdivision=subdivision,
         closed_dates=closed,
     )
-    return _Record(spec, yf, path, fields)
+    return Record(spec, yf, path, fields)
 
 
-def _unit(load: _Load, yf: YamlFile, node: Node, path: str) -> _Record[Unit] | None:
+def _unit(load: Load, yf: YamlFile, node: Node, path: str) -> Record[Unit] | None:
     fields = yf.mapping(
-        node, path, required=("code", "name", "kind", "calendar", "email"), optional=("topics",)
+        node,
+        path,
+        required=("code", "name", "kind", "calendar", "email"),
+        optional=("topics", "products", "regions", "backup"),
     )
     if fields is None:
         return None
-    code = _code(load, yf, fields, path, "unit")
-    name = _optional(fields, "name", lambda n: yf.string(n, f"{path}.name"))
-    kind = _optional(fields, "kind", lambda n: read_choice(yf, n, f"{path}.kind", UNIT_KINDS))
-    calendar = _reference(load, yf, fields, path, "calendar", "calendar")
-    email = _optional(fields, "email", lambda n: read_email(yf, n, f"{path}.email"))
+    code = read_code(load, yf, fields, path, "unit")
+    name = optional_field(fields, "name", lambda n: yf.string(n, f"{path}.name"))
+    kind = optional_field(fields, "kind", lambda n: read_choice(yf, n, f"{path}.kind", UNIT_KINDS))
+    calendar = read_reference(load, yf, fields, path, "calendar", "calendar")
+    email = optional_field(fields, "email", lambda n: read_email(yf, n, f"{path}.email"))
     topics: tuple[str, ...] | None = ()
     if not is_null(fields.get("topics")):
-        topics = _references(load, yf, fields["topics"], f"{path}.topics", "topic")
-    if any(v is None for v in (code, name, kind, calendar, email, topics)):
+        topics = read_references(load, yf, fields["topics"], f"{path}.topics", "topic")
+    products = _optional_references(load, yf, fields, path, "products", "product")
+    regions = _optional_references(load, yf, fields, path, "regions", "region")
+    backup = read_reference(load, yf, fields, path, "backup", "unit")
+    if any(v is None for v in (code, name, kind, calendar, email, topics, products, regions)):
         return None
     unit = Unit(
         code=cast(str, code),
@@ -308,68 +306,99 @@ def _unit(load: _Load, yf: YamlFile, node: Node, path: str) -> _Record[Unit] | N
         calendar=cast(str, calendar),
         email=cast(str, email),
         topics=cast(tuple[str, ...], topics),
+        products=cast(tuple[str, ...], products),
+        regions=cast(tuple[str, ...], regions),
+        backup=backup,
     )
-    return _Record(unit, yf, path, fields)
+    return Record(unit, yf, path, fields)
 
 
-def _topic(load: _Load, yf: YamlFile, node: Node, path: str) -> _Record[Topic] | None:
+def _optional_references(
+    load: Load, yf: YamlFile, fields: dict[str, Node], path: str, key: str, kind: str
+) -> tuple[str, ...] | None:
+    if is_null(fields.get(key)):
+        return ()
+    return read_references(load, yf, fields[key], f"{path}.{key}", kind)
+
+
+def _topic(load: Load, yf: YamlFile, node: Node, path: str) -> Record[Topic] | None:
     fields = yf.mapping(
-        node, path, required=("code", "unit", "first_response_hours", "priority", "description")
+        node,
+        path,
+        required=("code", "unit", "first_response_hours", "priority", "description"),
+        optional=("resolution_hours",),
     )
     if fields is None:
         return None
-    code = _code(load, yf, fields, path, "topic")
-    unit = _reference(load, yf, fields, path, "unit", "unit")
-    hours = _optional(
+    code = read_code(load, yf, fields, path, "topic")
+    unit = read_reference(load, yf, fields, path, "unit", "unit")
+    hours = optional_field(
         fields,
         "first_response_hours",
         lambda n: read_positive(yf, n, f"{path}.first_response_hours"),
     )
-    priority = _optional(fields, "priority", lambda n: yf.integer(n, f"{path}.priority", 1, 5))
-    description = _optional(fields, "description", lambda n: yf.string(n, f"{path}.description"))
+    priority = optional_field(fields, "priority", lambda n: yf.integer(n, f"{path}.priority", 1, 5))
+    description = optional_field(
+        fields, "description", lambda n: yf.string(n, f"{path}.description")
+    )
+    resolution = optional_field(
+        fields, "resolution_hours", lambda n: read_positive(yf, n, f"{path}.resolution_hours")
+    )
     if any(v is None for v in (code, unit, hours, priority, description)):
+        return None
+    if resolution is None and not is_null(fields.get("resolution_hours")):
         return None
     topic = Topic(
         code=cast(str, code),
         unit=cast(str, unit),
-        deadline=DeadlinePolicy(cast(float, hours), cast(int, priority)),
+        deadline=DeadlinePolicy(cast(float, hours), cast(int, priority), resolution),
         description=cast(str, description),
     )
-    return _Record(topic, yf, path, fields)
+    return Record(topic, yf, path, fields)
 
 
-def _agent(load: _Load, yf: YamlFile, node: Node, path: str) -> _Record[Agent] | None:
+def _agent(load: Load, yf: YamlFile, node: Node, path: str) -> Record[Agent] | None:
     fields = yf.mapping(
-        node, path, required=("id", "name", "units", "email"), optional=("languages",)
+        node,
+        path,
+        required=("id", "name", "units", "email"),
+        optional=("languages", *AGENT_EXTRAS),
     )
     if fields is None:
         return None
-    agent_id = _code(load, yf, fields, path, "agent", key="id")
-    name = _optional(fields, "name", lambda n: yf.string(n, f"{path}.name"))
-    units = _optional(fields, "units", lambda n: _references(load, yf, n, f"{path}.units", "unit"))
-    email = _optional(fields, "email", lambda n: read_email(yf, n, f"{path}.email"))
+    agent_id = read_code(load, yf, fields, path, "agent", key="id")
+    name = optional_field(fields, "name", lambda n: yf.string(n, f"{path}.name"))
+    units = optional_field(
+        fields, "units", lambda n: read_references(load, yf, n, f"{path}.units", "unit")
+    )
+    email = optional_field(fields, "email", lambda n: read_email(yf, n, f"{path}.email"))
     languages: tuple[str, ...] | None = ()
     if not is_null(fields.get("languages")):
-        languages = _references(load, yf, fields["languages"], f"{path}.languages", "language")
+        languages = read_references(load, yf, fields["languages"], f"{path}.languages", "language")
     if units == ():
         yf.report(fields["units"], f"{path}.units", "an agent must belong to at least one unit")
         return None
-    if any(v is None for v in (agent_id, name, units, email, languages)):
+    extras = read_agent_extras(load, yf, fields, path)
+    if any(v is None for v in (agent_id, name, units, email, languages, extras)):
         return None
+    assert extras is not None
     agent = Agent(
         id=cast(str, agent_id),
         name=cast(str, name),
         units=cast(tuple[str, ...], units),
         email=cast(str, email),
         languages=cast(tuple[str, ...], languages),
+        skills=extras.skills,
+        capacity=extras.capacity,
+        hours=extras.hours,
     )
-    return _Record(agent, yf, path, fields)
+    return Record(agent, yf, path, fields)
 
 
 # --- kb/*.md -----------------------------------------------------------------------------------
 
 
-def _read_articles(load: _Load) -> list[Article]:
+def _read_articles(load: Load) -> list[Article]:
     folder = load.folder / KB_FOLDER
     if not folder.is_dir():
         return []
@@ -381,10 +410,10 @@ def _read_articles(load: _Load) -> list[Article]:
     return articles
 
 
-def _article(load: _Load, path: Path) -> Article | None:
+def _article(load: Load, path: Path) -> Article | None:
     """An article is '---', YAML front matter, '---', then a Markdown body."""
     yf = YamlFile(path, load.problems, line_offset=1)
-    text = _read_text(yf)
+    text = read_text(yf)
     if text is None:
         return None
     lines = text.splitlines()
@@ -407,10 +436,12 @@ def _article(load: _Load, path: Path) -> Article | None:
     )
     if fields is None:
         return None
-    article_id = _code(load, yf, fields, "", "article", key="id")
-    title = _optional(fields, "title", lambda n: yf.string(n, "title"))
-    language = _reference(load, yf, fields, "", "language", "language")
-    topics = _optional(fields, "topics", lambda n: _references(load, yf, n, "topics", "topic"))
+    article_id = read_code(load, yf, fields, "", "article", key="id")
+    title = optional_field(fields, "title", lambda n: yf.string(n, "title"))
+    language = read_reference(load, yf, fields, "", "language", "language")
+    topics = optional_field(
+        fields, "topics", lambda n: read_references(load, yf, n, "topics", "topic")
+    )
     keywords: tuple[str, ...] | None = ()
     if not is_null(fields.get("keywords")):
         keywords = yf.string_list(fields["keywords"], "keywords")
@@ -430,7 +461,7 @@ def _article(load: _Load, path: Path) -> Article | None:
 # --- checks across files -----------------------------------------------------------------------
 
 
-def _check_special_units(settings: _Record[_Settings], units: list[_Record[Unit]]) -> None:
+def _check_special_units(settings: Record[_Settings], units: list[Record[Unit]]) -> None:
     kinds = {r.value.code: r.value.kind for r in units}
     wanted = (("triage_unit", "triage"), ("callback_unit", "callcentre"))
     for key, kind in wanted:
@@ -439,8 +470,9 @@ def _check_special_units(settings: _Record[_Settings], units: list[_Record[Unit]
             settings.report(key, f"unit {code!r} is of kind {kinds[code]!r}, expected {kind!r}")
 
 
-def _check_skills(units: list[_Record[Unit]], topics: list[_Record[Topic]]) -> None:
-    """A topic's unit must list the topic, and a unit may only list topics routed to it."""
+def _check_skills(units: list[Record[Unit]], topics: list[Record[Topic]]) -> None:
+    """A topic's unit must list the topic, and a unit may only list topics routed to it, unless
+    it narrows them to its regions or products (a specialist taking part of a topic)."""
     answered_by = {r.value.code: r.value.unit for r in topics}
     listed = {r.value.code: r.value.topics for r in units}
     for record in units:
@@ -450,7 +482,8 @@ def _check_skills(units: list[_Record[Unit]], topics: list[_Record[Topic]]) -> N
         for topic in unit.topics:
             owner = answered_by.get(topic)
             # A topic routed to an unknown unit is already reported as a dangling reference.
-            if owner in listed and owner != unit.code:
+            specialist = unit.kind == "regional" or bool(unit.regions or unit.products)
+            if owner in listed and owner != unit.code and not specialist:
                 message = f"topic {topic!r} is routed to unit {owner!r} in topics.yaml"
                 record.report("topics", message)
     for record in topics:
@@ -460,75 +493,22 @@ def _check_skills(units: list[_Record[Unit]], topics: list[_Record[Topic]]) -> N
             record.report("unit", message)
 
 
-# --- field readers -----------------------------------------------------------------------------
-
-
-def _optional(fields: dict[str, Node], key: str, read: Callable[[Node], T | None]) -> T | None:
-    """Read a key the mapping check already reported as missing, if it is there."""
-    node = fields.get(key)
-    if is_null(node):
-        return None
-    return read(cast(Node, node))
-
-
-def _code(
-    load: _Load, yf: YamlFile, fields: dict[str, Node], path: str, kind: str, key: str = "code"
-) -> str | None:
-    node = fields.get(key)
-    if is_null(node):
-        return None
-    key_path = f"{path}.{key}" if path else key
-    code = yf.string(cast(Node, node), key_path)
-    if code is None:
-        return None
-    if not _CODE.match(code):
-        message = f"invalid {kind} {key} {code!r} (lower-case letters, digits, '_', '.', '-')"
-        yf.report(node, key_path, message)
-        return None
-    load.declare(kind, code, yf, cast(Node, node), key_path)
-    return code
-
-
-def _reference(
-    load: _Load, yf: YamlFile, fields: dict[str, Node], path: str, key: str, kind: str
-) -> str | None:
-    node = fields.get(key)
-    if is_null(node):
-        return None
-    key_path = f"{path}.{key}" if path else key
-    code = yf.string(cast(Node, node), key_path)
-    if code is not None:
-        load.refer(kind, code, yf, cast(Node, node), key_path)
-    return code
-
-
-def _references(
-    load: _Load, yf: YamlFile, node: Node, path: str, kind: str
-) -> tuple[str, ...] | None:
-    codes = yf.string_list(node, path)
-    if codes is None:
-        return None
-    items = cast(list[Node], node.value)
-    for i, (code, item) in enumerate(zip(codes, items, strict=True)):
-        load.refer(kind, code, yf, item, f"{path}[{i}]")
-    return codes
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def _read_text(yf: YamlFile) -> str | None:
-    try:
-        return yf.path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        yf.report(None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        yf.report(None, "", f"cannot read the file: {exc.strerror}")
-    return None
-
-
-def _short(where: Location) -> str:
-    return f"{where.file.name} line {where.line}"
+def _check_backups_and_regions(units: list[Record[Unit]]) -> None:
+    kinds: dict[str, str] = {}
+    for record in units:
+        # A duplicated code is reported elsewhere; its first declaration counts here.
+        kinds.setdefault(record.value.code, record.value.kind)
+    for record in units:
+        unit = record.value
+        if unit.backup == unit.code:
+            record.report("backup", "a unit cannot be its own backup")
+        elif unit.backup in kinds and kinds[unit.backup] in ("mailroom", "callcentre"):
+            message = f"backup unit {unit.backup!r} is of kind {kinds[unit.backup]!r}"
+            record.report("backup", f"{message}; it cannot answer contacts")
+        if unit.kind == "regional" and not unit.regions:
+            record.report("code", "a regional unit must list its regions (key 'regions')")
+        if unit.kind == "regional" and not unit.topics:
+            record.report("code", "a regional unit must handle at least one topic (key 'topics')")
 
 
 def _problem_order(problem: OrgProblem) -> tuple[int, str, int]:

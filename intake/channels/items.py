@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 
 class Channel(enum.StrEnum):
@@ -21,6 +24,13 @@ class SourceItem:
     data: bytes
     received_at: datetime
     media_type: str = "application/octet-stream"
+    # Bookkeeping that must commit together with the contact, or not at all (an IMAP ledger
+    # row): called inside the receive transaction with the session and the contact's id, for a
+    # new item and for a repeat alike.
+    also_commit: Callable[[Session, int], None] | None = field(default=None, compare=False)
+    # The channel's own way to recognise a repeat beyond identical bytes (a Message-ID seen
+    # before a UIDVALIDITY change): the known contact's id, or None.
+    recognise: Callable[[Session], int | None] | None = field(default=None, compare=False)
 
     @property
     def sha256(self) -> str:

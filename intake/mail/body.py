@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
+from email.parser import BytesHeaderParser
 
 from intake.mail.attachments import (
     AttachmentPart,
@@ -16,10 +17,11 @@ from intake.mail.attachments import (
 )
 from intake.mail.charsets import decode_bytes, sniff_html_charset
 from intake.mail.flowed import unflow
-from intake.mail.headers import header_text
+from intake.mail.headers import header_text, message_ids
 from intake.mail.html_text import html_to_text
 from intake.mail.models import Attachment
 from intake.mail.notes import RepairNotes, describe_defect
+from intake.mail.winmail import is_winmail, unpack_winmail
 
 # Deeper trees are built to exhaust parsers, not written by people.
 MAX_DEPTH = 40
@@ -27,6 +29,7 @@ FORWARD_MARKER = "---------- Forwarded message ----------"
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
 _FORWARD_TYPES = frozenset({"message/rfc822", "message/global", "message/news"})
 _FORWARD_HEADERS = ("From", "Date", "Subject", "To")
+_HEADER_ONLY_TYPES = frozenset({"text/rfc822-headers", "message/rfc822-headers"})
 
 
 @dataclass(frozen=True)
@@ -34,17 +37,24 @@ class Body:
     text: str
     html: str | None
     attachments: tuple[Attachment, ...]
+    # Message-IDs of the messages enclosed whole or as headers only (a bounce's original).
+    enclosed_message_ids: tuple[str, ...]
 
 
 def read_body(message: Message, notes: RepairNotes, charset_hint: str | None = None) -> Body:
     """Text, HTML and attachments of a message; `charset_hint` decodes 8-bit file names."""
     walker = _Walker(notes, charset_hint)
     text = walker.render(message, depth=0, is_root=True)
-    shown = referenced_content_ids(walker.html_documents + walker.plain_documents)
+    if not text.strip() and walker.packed_texts:
+        # Outlook sometimes sends the body only inside winmail.dat.
+        text = "\n\n".join(walker.packed_texts)
+    html_documents = walker.html_documents or walker.packed_html
+    shown = referenced_content_ids(html_documents + walker.plain_documents)
     return Body(
         text=_tidy(text),
-        html=walker.html_documents[0] if walker.html_documents else None,
+        html=html_documents[0] if html_documents else None,
         attachments=tuple(finish_attachment(part, shown) for part in walker.attachments),
+        enclosed_message_ids=tuple(dict.fromkeys(walker.enclosed_ids)),
     )
 
 
@@ -61,6 +71,10 @@ class _Walker:
         self.attachments: list[AttachmentPart] = []
         # Every HTML body, outer message first: the first is "the" HTML, all may reference cids.
         self.html_documents: list[str] = []
+        # Bodies found only inside TNEF (winmail.dat) parts.
+        self.packed_texts: list[str] = []
+        self.packed_html: list[str] = []
+        self.enclosed_ids: list[str] = []
         self._part_count = 0
 
     def render(self, part: Message, depth: int, is_root: bool = False) -> str:
@@ -137,6 +151,7 @@ class _Walker:
         if inner is None:
             self.notes.add(f"{where}: enclosed message is empty")
             return ""
+        self.enclosed_ids.extend(message_ids(header_text(inner, "Message-ID", self.notes))[:1])
         lines = [FORWARD_MARKER]
         for name in _FORWARD_HEADERS:
             value = header_text(inner, name, self.notes)
@@ -147,9 +162,31 @@ class _Walker:
 
     def _attach(self, part: Message, media_type: str, data: bytes) -> None:
         index = len(self.attachments) + 1
-        self.attachments.append(
-            read_attachment_part(part, media_type, data, index, self.notes, self.charset_hint)
-        )
+        found = read_attachment_part(part, media_type, data, index, self.notes, self.charset_hint)
+        if media_type in _HEADER_ONLY_TYPES:
+            self._enclosed_headers(data)
+        if is_winmail(found):
+            self._unpack(found)
+        else:
+            self.attachments.append(found)
+
+    def _enclosed_headers(self, data: bytes) -> None:
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(data)
+        self.enclosed_ids.extend(message_ids(header_text(headers, "Message-ID", self.notes))[:1])
+
+    def _unpack(self, packed: AttachmentPart) -> None:
+        unpacked = unpack_winmail(packed)
+        if unpacked is None:
+            self.notes.add(f"{packed.filename}: not a readable TNEF file; kept as it is")
+            self.attachments.append(packed)
+            return
+        for note in unpacked.notes:
+            self.notes.add(note)
+        self.attachments.extend(unpacked.attachments)
+        if unpacked.body_text.strip():
+            self.packed_texts.append(unpacked.body_text)
+        if unpacked.body_html:
+            self.packed_html.append(unpacked.body_html)
 
 
 def _is_body_text(part: Message) -> bool:

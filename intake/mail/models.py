@@ -38,6 +38,18 @@ class ParsedEmail:
     attachments: tuple[Attachment, ...]
     auto_submitted: bool
     defects: tuple[str, ...]
+    # The top-level headers as written (unfolded), for the noise filters.
+    headers: tuple[tuple[str, str], ...] = ()
+    media_type: str = "text/plain"
+    # The report-type parameter of a multipart/report ("delivery-status", "feedback-report").
+    report_type: str = ""
+    # Message-IDs of messages enclosed in this one (a bounce's or complaint's original).
+    enclosed_message_ids: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The first top-level header of that name (any case), or None when absent."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
 
     @property
     def documents(self) -> tuple[Attachment, ...]:

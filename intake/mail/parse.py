@@ -31,6 +31,7 @@ _KNOWN_HEADERS = frozenset(
 )  # fmt: skip
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
+_FOLDING = re.compile(r"\s*\r?\n\s*")
 _LEADING_JUNK = re.compile(rb"\A(?:\xef\xbb\xbf)?[\r\n\t ]+|\A\xef\xbb\xbf")
 
 
@@ -103,7 +104,25 @@ def _read(message: Message, notes: RepairNotes) -> ParsedEmail:
         attachments=body.attachments,
         auto_submitted=is_auto_submitted(lambda name: raw_header(message, name)),
         defects=notes.as_tuple(),
+        headers=_top_headers(message),
+        media_type=message.get_content_type().lower(),
+        report_type=_report_type(message),
+        enclosed_message_ids=body.enclosed_message_ids,
     )
+
+
+def _top_headers(message: Message) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, _FOLDING.sub(" ", str(value)).strip()) for name, value in message.raw_items()
+    )
+
+
+def _report_type(message: Message) -> str:
+    try:
+        value = message.get_param("report-type")
+    except Exception:  # an unparsable parameter list: no report type
+        return ""
+    return value.strip().lower() if isinstance(value, str) else ""
 
 
 def _declared_charset(message: Message) -> str | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from intake.acknowledgements import queue_acknowledgement
 from intake.app import App
 from intake.routing_steps import (
     Routing,
@@ -17,6 +18,7 @@ from intake.routing_steps import (
     decide,
     find_customer,
     join_or_open_case,
+    prioritise_and_place,
     record_routed,
     skip_noise,
 )
@@ -30,6 +32,8 @@ ROUTE_STEPS: tuple[RouteStep, ...] = (
     decide,
     join_or_open_case,
     add_work_task,
+    prioritise_and_place,
+    queue_acknowledgement,
     record_routed,
 )
 

@@ -6,10 +6,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.models.base import Base, utcnow
+
+# Deadline minus expected handling time, as PostgreSQL indexes it (migration 0004).
+_SLACK_KEY = "task_slack_key(due_at, expected_minutes)"
 
 
 class CaseStatus(enum.StrEnum):
@@ -66,6 +69,16 @@ class Task(Base):
         # One task of a kind per contact: a re-run of the route stage cannot add a second.
         UniqueConstraint("contact_id", "kind", name="uq_tasks_contact_kind"),
         Index("ix_tasks_queue", "unit", "status", "due_at"),
+        # Task lists and claims (workflow/queue.py, workflow/tasks.py), built by migration 0004.
+        # The least-slack indexes are written in their PostgreSQL form; SQLite gets an
+        # equivalent expression under the same names, which Alembic cannot reflect there.
+        Index("ix_tasks_slack", "unit", "status", text(_SLACK_KEY), "id").ddl_if(
+            dialect="postgresql"
+        ),
+        Index("ix_tasks_slack_all", "status", text(_SLACK_KEY), "id").ddl_if(dialect="postgresql"),
+        Index("ix_tasks_claimed_by", "claimed_by", "status"),
+        Index("ix_tasks_assignee", "assignee", "status"),
+        Index("ix_tasks_leases", "status", "lease_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,191 @@
+"""Routing throughput: rules + the database write of the case and the task, contacts per second.
+
+Measured on SQLite and on PostgreSQL (when reachable), beside two baselines from the same run
+on the same contacts:
+- `write only`: the same case and task inserts with a fixed decision, no rules, no incident or
+  overflow checks: the floor any routing must pay to store its result;
+- `rules only`: `decide_route` without the database.
+The figure that matters is routing's rate as a share of `write only`.
+
+    .venv/bin/python benchmarks/routing.py [--contacts 5000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from intake.app import App, open_app  # noqa: E402
+from intake.config import Settings  # noqa: E402
+from workflow.cases import add_task, open_case  # noqa: E402
+from workflow.db import unit_of_work  # noqa: E402
+from workflow.incidents import watch_for_incident  # noqa: E402
+from workflow.models import TaskKind, utcnow  # noqa: E402
+from workflow.org import Organisation, load_organisation  # noqa: E402
+from workflow.overflow import forget_throughputs, place_task  # noqa: E402
+from workflow.routing import ContactFacts, RoutingDecision, decide_route  # noqa: E402
+
+COMPLAINTS = REPO.parent / "shared" / "data" / "text" / "cfpb_complaints_sample" / "train.csv"
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+START = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+BATCH = 500
+
+
+def contacts(count: int) -> list[ContactFacts]:
+    """Varied contacts: real complaint texts (for keyword rules), topics, tiers, postcodes,
+    products, one arriving every two seconds from Monday 08:00."""
+    texts = _texts()
+    rng = random.Random(7)
+    topics = ["billing", "claim", "delivery", "complaint", "technical", "loyalty"]
+    return [
+        ContactFacts(
+            topic=rng.choice(topics),
+            topic_score=rng.uniform(0.3, 1.0),
+            sentiment=rng.choice(["negative", "neutral", "positive"]),
+            sentiment_score=0.8,
+            channel=rng.choice(["email", "scan"]),
+            language=rng.choice(["en", "pl"]),
+            received_at=START + timedelta(seconds=2 * number),
+            customer_tier="vip" if rng.random() < 0.05 else "standard",
+            postcode=rng.choice(["02-495", "31-019", "80-001", None]),
+            product=rng.choice([None, "tv", "fridge", "router", "laptop"]),
+            text=texts[number % len(texts)],
+        )
+        for number in range(count)
+    ]
+
+
+def _texts() -> list[str]:
+    if not COMPLAINTS.is_file():
+        return ["Where is my parcel? I have been waiting for two weeks."]
+    with COMPLAINTS.open(encoding="utf-8") as rows:
+        return [row["text"] for row in csv.DictReader(rows)][:1000]
+
+
+def write_only(app: App, org: Organisation, facts: list[ContactFacts]) -> None:
+    """The floor: the same case and task inserts with a decision made in advance."""
+    fixed = RoutingDecision("billing", "billing", 3, START + timedelta(hours=16), ("fixed",))
+    for start in range(0, len(facts), BATCH):
+        with unit_of_work(app.sessions) as session:
+            for item in facts[start : start + BATCH]:
+                decision = replace(fixed, deadline_at=item.received_at + timedelta(hours=16))
+                _store(session, decision, item)
+
+
+def route_and_write(app: App, org: Organisation, facts: list[ContactFacts]) -> None:
+    """What the route stage does after matching the customer: decide, store, incident check,
+    overflow check."""
+    for start in range(0, len(facts), BATCH):
+        with unit_of_work(app.sessions) as session:
+            for item in facts[start : start + BATCH]:
+                decision = decide_route(item, org)
+                case, task = _store(session, decision, item)
+                case.product, case.region, case.tags = (
+                    decision.product,
+                    decision.region,
+                    list(decision.tags),
+                )
+                watch_for_incident(session, org, case)
+                place_task(session, org, task, utcnow())
+
+
+def _store(session, decision: RoutingDecision, item: ContactFacts):  # type: ignore[no-untyped-def]
+    case = open_case(
+        session, decision, customer_id=None, subject="benchmark", opened_at=item.received_at
+    )
+    kind = TaskKind.TRIAGE if decision.unit == "triage" else TaskKind.ANSWER
+    task = add_task(
+        session,
+        case,
+        kind=kind,
+        unit=decision.unit,
+        contact_id=None,
+        priority=decision.priority,
+        due_at=decision.deadline_at,
+        title="benchmark",
+    )
+    return case, task
+
+
+def rate(work: Callable[[], None], count: int) -> float:
+    began = time.perf_counter()
+    work()
+    return count / (time.perf_counter() - began)
+
+
+def measure(database_url: str, org: Organisation, facts: list[ContactFacts]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as home:
+        results = {}
+        for name, work in (("write only", write_only), ("rules + write", route_and_write)):
+            url = database_url or f"sqlite:///{home}/{name.replace(' ', '')}.db"
+            with _fresh(url) as fresh_url:
+                app = open_app(Settings(home=Path(home), database_url=fresh_url))
+                app.sync_organisation()
+                forget_throughputs()
+                results[name] = rate(lambda: work(app, org, facts), len(facts))  # noqa: B023
+                app.close()
+        return results
+
+
+class _fresh:
+    """A new, empty database for one measurement (PostgreSQL: created and dropped)."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.name = url, f"intake_bench_{uuid.uuid4().hex[:10]}"
+
+    def __enter__(self) -> str:
+        if not self.url.startswith("postgresql"):
+            return self.url
+        with sa.create_engine(self.url, isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+        return sa.make_url(self.url).set(database=self.name).render_as_string(False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.url.startswith("postgresql"):
+            with sa.create_engine(self.url, isolation_level="AUTOCOMMIT").connect() as c:
+                c.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contacts", type=int, default=5000)
+    parser.add_argument("--postgres", default=POSTGRES, help="admin URL; '' to skip")
+    args = parser.parse_args()
+    org = load_organisation(REPO / "samples" / "org")
+    facts = contacts(args.contacts)
+    rules_only = rate(lambda: [decide_route(f, org) for f in facts], len(facts))
+    print(f"{args.contacts} contacts, {len(org.rules)} rules")
+    print(f"rules only (no database): {rules_only:,.0f} contacts/s")
+    databases = [("SQLite", "")]
+    if args.postgres:
+        databases.append(("PostgreSQL", args.postgres))
+    for label, url in databases:
+        try:
+            results = measure(url, org, facts)
+        except sa.exc.OperationalError as error:
+            print(f"{label}: not reachable ({error.__class__.__name__})")
+            continue
+        floor, routed = results["write only"], results["rules + write"]
+        print(
+            f"{label}: write only {floor:,.0f}/s, rules + write {routed:,.0f}/s "
+            f"({routed / floor:.2f} of write only)"
+        )
+
+
+if __name__ == "__main__":
+    main()

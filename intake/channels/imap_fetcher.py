@@ -1,0 +1,214 @@
+"""One pass over one IMAP folder: fetch what is new, commit it, only then acknowledge it.
+
+The order is what makes the channel safe:
+
+1. SELECT the folder and compare its UIDVALIDITY with the ledger's (a change: read it all again).
+2. Acknowledge what an earlier run committed but could not move (a crash in between).
+3. Find the UIDs above the highest one in the ledger, FETCH them in batches (`BODY.PEEK[]`,
+   so the server's \\Seen flag is left alone).
+4. Commit every message of a batch as a contact together with its ledger row.
+5. Only then move the batch to the done folder (or flag it), and mark the rows acknowledged.
+
+Killed before 4, the messages are still new next time; killed between 4 and 5, they are in the
+ledger, unacknowledged, and are only moved. Nothing is lost and nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from imapclient import IMAPClient
+from sqlalchemy.orm import Session
+
+from intake import failpoints
+from intake.app import App
+from intake.channels.imap_ledger import (
+    FolderPlace,
+    RunCounts,
+    ledger_writer,
+    mark_acknowledged,
+    message_id_recogniser,
+    open_folder,
+    record_run,
+    unacknowledged_uids,
+)
+from intake.channels.items import Channel, Outcome, Received, SourceItem
+from intake.channels.receive import receive_batch
+from intake.config_mail import ImapAccount
+
+log = logging.getLogger(__name__)
+
+# A batch also stops growing at this many bytes, so a few huge messages never sit in memory
+# together; a single message above it is fetched alone.
+BATCH_BYTES = 32_000_000
+DELETED = b"\\Deleted"
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(?:\r?\n[ \t]+)?(<[^>\r\n]*>)", re.I | re.M)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def fetch_folder(app: App, account: ImapAccount, client: IMAPClient, folder: str) -> RunCounts:
+    """Read `folder` once; the counts are recorded as a `FetchRun` and returned."""
+    started = datetime.now(UTC)
+    selected = client.select_folder(folder)
+    with app.sessions() as session, session.begin():
+        place = open_folder(session, account.name, folder, int(selected[b"UIDVALIDITY"]))
+    if place.uidvalidity_changed:
+        log.warning(
+            "%s/%s: UIDVALIDITY changed to %d; reading the folder again, repeats are recognised",
+            account.name,
+            folder,
+            place.uidvalidity,
+        )
+    counts = RunCounts(account.name, folder, started, uidvalidity_changed=place.uidvalidity_changed)
+    counts = _acknowledge_leftovers(app, account, client, place, counts)
+    # "n:*" always matches the last message, even one below n.
+    found = client.search(["UID", f"{place.highest_uid + 1}:*"])
+    uids = sorted(uid for uid in found if uid > place.highest_uid)
+    counts = replace(counts, new=len(uids))
+    if uids:
+        sizes = {
+            uid: int(data.get(b"RFC822.SIZE", 0))
+            for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
+        }
+        for batch in plan_batches(uids, sizes, account.batch_size):
+            counts = _fetch_batch(app, account, client, place, batch, counts)
+    with app.sessions() as session, session.begin():
+        record_run(session, counts)
+    if counts.warning:
+        log.warning("%s/%s: %s", account.name, folder, counts.warning)
+    return counts
+
+
+def plan_batches(
+    uids: Sequence[int], sizes: dict[int, int], batch_size: int
+) -> Iterator[list[int]]:
+    """UIDs in batches of at most `batch_size` messages and about BATCH_BYTES bytes."""
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if batch and (len(batch) >= max(1, batch_size) or total + size > BATCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += size
+    if batch:
+        yield batch
+
+
+def _fetch_batch(
+    app: App,
+    account: ImapAccount,
+    client: IMAPClient,
+    place: FolderPlace,
+    uids: list[int],
+    counts: RunCounts,
+) -> RunCounts:
+    fetched = client.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"])
+    done: list[int] = []
+    items: list[SourceItem] = []
+    for uid in uids:
+        data = fetched.get(uid)
+        if data is None or b"BODY[]" not in data:
+            # Expunged by someone else between SEARCH and FETCH; the run's warning shows it.
+            continue
+        done.append(uid)
+        items.append(_item(account, place, uid, data[b"BODY[]"], data.get(b"INTERNALDATE")))
+    if not items:
+        return counts
+    results = receive_batch(app, items)
+    limit = app.settings.max_email_bytes
+    new = [item for result, item in zip(results, items, strict=True) if _stored(result)]
+    # Stored all the same (nothing blocks the inbox); the extract stage quarantines them.
+    too_big = sum(1 for item in new if len(item.data) > limit)
+    stored = len(new) - too_big
+    failpoints.hit("imap.before_move")
+    acknowledge(client, account, done)
+    with app.sessions() as session, session.begin():
+        mark_acknowledged(session, place, done)
+    return replace(
+        counts,
+        fetched=counts.fetched + len(items),
+        stored=counts.stored + stored,
+        quarantined=counts.quarantined + too_big,
+        duplicates=counts.duplicates + sum(1 for r in results if r.outcome is Outcome.DUPLICATE),
+        acknowledged=counts.acknowledged + len(done),
+    )
+
+
+def _stored(result: Received) -> bool:
+    return result.outcome is Outcome.STORED
+
+
+def _item(
+    account: ImapAccount, place: FolderPlace, uid: int, data: bytes, when: object
+) -> SourceItem:
+    message_id = message_id_of(data)
+    # The server's arrival time; a server that sends none (or a naive one) gets ours.
+    received = datetime.now(UTC)
+    if isinstance(when, datetime) and when.tzinfo is not None:
+        received = when.astimezone(UTC)
+
+    def commit_with_contact(session: Session, contact_id: int) -> None:
+        failpoints.hit("imap.before_commit")
+        write(session, contact_id)
+
+    write = ledger_writer(place, uid, message_id)
+    return SourceItem(
+        channel=Channel.EMAIL,
+        source=(
+            f"imap://{account.username}@{account.host}/{place.folder}"
+            f";UIDVALIDITY={place.uidvalidity}/;UID={uid}"
+        ),
+        filename=f"{account.name}.{uid}.eml",
+        data=data,
+        received_at=received,
+        media_type="message/rfc822",
+        also_commit=commit_with_contact,
+        recognise=message_id_recogniser(place, message_id) if place.uidvalidity_changed else None,
+    )
+
+
+def message_id_of(data: bytes) -> str | None:
+    """The Message-ID from the header block, without parsing the whole message."""
+    end = _HEADER_END.search(data)
+    found = _MESSAGE_ID.search(data, 0, end.start() if end else len(data))
+    return found.group(1).decode("ascii", "replace")[:998] if found else None
+
+
+def _acknowledge_leftovers(
+    app: App, account: ImapAccount, client: IMAPClient, place: FolderPlace, counts: RunCounts
+) -> RunCounts:
+    with app.sessions() as session:
+        leftovers = unacknowledged_uids(session, place)
+    if not leftovers:
+        return counts
+    log.info("%s/%s: moving %d committed messages", account.name, place.folder, len(leftovers))
+    # UID commands skip UIDs that are gone, so a message moved just before a crash is harmless.
+    acknowledge(client, account, leftovers)
+    with app.sessions() as session, session.begin():
+        mark_acknowledged(session, place, leftovers)
+    return replace(counts, acknowledged=counts.acknowledged + len(leftovers))
+
+
+def acknowledge(client: IMAPClient, account: ImapAccount, uids: list[int]) -> None:
+    """Move `uids` to the done folder (MOVE, else COPY + \\Deleted + EXPUNGE), or flag them."""
+    if not account.done_folder:
+        client.add_flags(uids, [account.done_flag])
+        return
+    if not client.folder_exists(account.done_folder):
+        client.create_folder(account.done_folder)
+    if client.has_capability("MOVE"):
+        client.move(uids, account.done_folder)
+        return
+    client.copy(uids, account.done_folder)
+    client.add_flags(uids, [DELETED])
+    if client.has_capability("UIDPLUS"):
+        client.uid_expunge(uids)
+    else:
+        # Without UIDPLUS, EXPUNGE also removes what others marked \Deleted in this folder.
+        client.expunge()

@@ -1,0 +1,123 @@
+"""Task lists: per unit and per agent, the task that will break its deadline first comes first.
+
+Slack is deadline minus now minus the expected handling time. `now` is the same for every row of
+a list, so ordering by deadline minus expected handling time (the *slack key*) orders by slack.
+Migration 0004 indexes that key per unit and status on both databases, so the first page of a
+list of a million tasks is read from the index instead of sorting the table.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Float, Select, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from workflow.models import Case, Task, TaskStatus
+
+ACTIVE: tuple[str, ...] = (TaskStatus.OPEN, TaskStatus.CLAIMED)
+
+# Must read exactly as the index expression of migration 0004, or SQLite will not use the index.
+_SQLITE_KEY = "(coalesce(julianday(tasks.due_at), 1e9) - tasks.expected_minutes / 1440.0)"
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which tasks a list shows. `agent` means tasks the agent holds or is assigned."""
+
+    unit: str | None = None
+    agent: str | None = None
+    statuses: tuple[str, ...] = ACTIVE
+    kind: str | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of a task list, as people see it."""
+
+    id: int
+    case_reference: str
+    unit: str
+    kind: str
+    priority: int
+    status: str
+    due_at: datetime | None
+    expected_minutes: float
+    slack_minutes: float | None
+    title: str
+    claimed_by: str | None
+    assignee: str | None
+    lease_expires_at: datetime | None
+
+
+def slack_key(dialect_name: str) -> ColumnElement[float]:
+    """The ordering key of a task list, written as the database's index expects it."""
+    if dialect_name == "postgresql":
+        return func.task_slack_key(Task.due_at, Task.expected_minutes, type_=Float)
+    return literal_column(_SQLITE_KEY, Float)
+
+
+def slack_minutes(due_at: datetime | None, expected_minutes: float, now: datetime) -> float | None:
+    """Minutes to spare if work started now; negative means the deadline will be missed."""
+    if due_at is None:
+        return None
+    return (due_at - now - timedelta(minutes=expected_minutes)) / timedelta(minutes=1)
+
+
+def task_list(session: Session, wanted: TaskFilter, now: datetime) -> list[TaskRow]:
+    """The tasks `wanted` selects, least slack first (ties: older task first)."""
+    ids = ordered_task_ids(session, wanted)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Task, Case.reference).join(Case, Case.id == Task.case_id).where(Task.id.in_(ids))
+    ).all()
+    by_id = {task.id: (task, reference) for task, reference in rows}
+    return [_row(*by_id[task_id], now) for task_id in ids if task_id in by_id]
+
+
+def ordered_task_ids(session: Session, wanted: TaskFilter) -> list[int]:
+    """Ids of the selected tasks in least-slack order, at most `wanted.limit`."""
+    key = slack_key(session.get_bind().dialect.name)
+    if wanted.agent is not None:
+        query = _filtered(select(Task.id, key), wanted).where(
+            or_(Task.claimed_by == wanted.agent, Task.assignee == wanted.agent),
+            Task.status.in_(wanted.statuses),
+        )
+        return list(session.scalars(query.order_by(key, Task.id).limit(wanted.limit)))
+    # One index walk per status, merged here: an IN over statuses cannot be read in key order.
+    per_status = []
+    for status in wanted.statuses:
+        query = _filtered(select(key, Task.id), wanted).where(Task.status == status)
+        per_status.append(session.execute(query.order_by(key, Task.id).limit(wanted.limit)).all())
+    merged = heapq.merge(*per_status, key=lambda row: (row[0], row[1]))
+    return [task_id for _key, task_id in list(merged)[: wanted.limit]]
+
+
+def _filtered(query: Select[tuple[object, ...]], wanted: TaskFilter) -> Select[tuple[object, ...]]:
+    if wanted.unit is not None:
+        query = query.where(Task.unit == wanted.unit)
+    if wanted.kind is not None:
+        query = query.where(Task.kind == wanted.kind)
+    return query
+
+
+def _row(task: Task, reference: str | None, now: datetime) -> TaskRow:
+    return TaskRow(
+        id=task.id,
+        case_reference=reference or "",
+        unit=task.unit,
+        kind=task.kind,
+        priority=task.priority,
+        status=task.status,
+        due_at=task.due_at,
+        expected_minutes=task.expected_minutes,
+        slack_minutes=slack_minutes(task.due_at, task.expected_minutes, now),
+        title=task.title,
+        claimed_by=task.claimed_by,
+        assignee=task.assignee,
+        lease_expires_at=task.lease_expires_at,
+    )

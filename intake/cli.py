@@ -249,6 +249,7 @@ def serve(
     import signal
     import threading
 
+    from intake.channels.imap_watch import start_watchers
     from intake.jobs import default_jobs
     from intake.runner import serve as run_jobs
 
@@ -259,8 +260,14 @@ def serve(
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     jobs = default_jobs(application, pipeline_every=pipeline_every)
-    console.print(f"Intake is serving ({len(jobs)} jobs). Stop with Ctrl-C.")
+    # IMAP folders are watched by their own threads (IDLE or polling), not as periodic jobs.
+    watchers = start_watchers(application, stop)
+    console.print(
+        f"Intake is serving ({len(jobs)} jobs, {len(watchers)} IMAP folders). Stop with Ctrl-C."
+    )
     run_jobs(application, jobs, stop)
+    for watcher in watchers:
+        watcher.join()
     console.print("Stopped.")
 
 
@@ -377,3 +384,6 @@ _register_tasks(app)
 from intake.cli_classify import register as _register_classify  # noqa: E402
 
 _register_classify(app)
+from intake.cli_mailroom import register as _register_mailroom  # noqa: E402
+
+_register_mailroom(app)

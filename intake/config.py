@@ -57,6 +57,17 @@ class Settings:
         "", "Folder of .eml files or a Maildir read by `intake fetch`. Empty: <home>/inbox/mail."
     )
     ocr_languages: str = _setting("eng+pol", "Tesseract languages, joined with '+'.")
+    forms_dir: Path = _setting(
+        Path("samples/forms"),
+        "Form templates (*.yaml): coupons and other forms read field by field.",
+    )
+    postal_data_dir: Path = _setting(
+        Path("../shared/data/postal"),
+        "GeoNames postal code files (*.csv) that validate and correct postcodes and towns.",
+    )
+    field_confidence_threshold: float = _setting(
+        0.8, "Form fields read less surely than this go to the mailroom for verification."
+    )
     scan_separator: str = _setting(
         "INTAKE-SEPARATOR",
         "Text of the QR code or barcode on separator sheets that split a scanned batch.",

@@ -7,7 +7,11 @@ from collections import Counter
 from intake import pipeline
 from intake.app import App
 from intake.channels.hot_folder import collect
+from intake.outbox import send_pending
 from intake.runner import Job
+from workflow.db import unit_of_work
+from workflow.escalation import ClockPolicy, run_clock
+from workflow.models import utcnow
 
 
 def take_drop_folders(app: App) -> str | None:
@@ -29,8 +33,35 @@ def advance_pipeline(app: App) -> str | None:
     return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
 
 
+def send_outbox(app: App) -> str | None:
+    report = send_pending(app)
+    if not report.deliveries and not report.stuck:
+        return None
+    counts = Counter(str(d.result) for d in report.deliveries)
+    summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+    if report.stuck:
+        summary += f"; stuck {len(report.stuck)} (see intake outbox list)"
+    return summary
+
+
+def tick_clock(app: App) -> str | None:
+    policy = ClockPolicy(app.settings.escalation_warning_share)
+    with unit_of_work(app.sessions) as session:
+        report = run_clock(session, app.organisation, utcnow(), policy)
+    if not (report.warned or report.escalated or report.leases_expired):
+        return None
+    return (
+        f"warned {len(report.warned)}, escalated {len(report.escalated)}, "
+        f"leases expired {len(report.leases_expired)}"
+    )
+
+
 def default_jobs(app: App, *, pipeline_every: float = 5.0) -> list[Job]:
-    return [
+    jobs = [
         Job("drop folders", max(app.settings.hot_folder_settle_seconds, 1.0), take_drop_folders),
         Job("pipeline", pipeline_every, advance_pipeline),
+        Job("escalation clock", 60.0, tick_clock),
     ]
+    if app.settings.smtp is not None:
+        jobs.append(Job("outbox", 30.0, send_outbox))
+    return jobs

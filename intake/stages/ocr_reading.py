@@ -6,11 +6,12 @@ from intake.app import App
 from ocr import DocumentText, read_document
 
 
-def read(app: App, data: bytes, filename: str) -> DocumentText:
+def read(app: App, data: bytes, filename: str, *, want_pdf: bool = False) -> DocumentText:
     return read_document(
         data,
         filename=filename,
         languages=app.settings.ocr_languages,
         max_pixels=app.settings.max_image_pixels,
         max_pages=app.settings.max_pages,
+        want_pdf=want_pdf,
     )

@@ -22,6 +22,7 @@ from intake.routing_steps import (
     record_routed,
     skip_noise,
 )
+from intake.verification import ask_mailroom_to_verify
 from workflow.models import Contact
 
 RouteStep = Callable[[App, Session, Routing], None]
@@ -33,6 +34,7 @@ ROUTE_STEPS: tuple[RouteStep, ...] = (
     join_or_open_case,
     add_work_task,
     prioritise_and_place,
+    ask_mailroom_to_verify,
     queue_acknowledgement,
     record_routed,
 )

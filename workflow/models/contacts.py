@@ -29,6 +29,8 @@ class ContactStatus(enum.StrEnum):
 class DocumentRole(enum.StrEnum):
     ORIGINAL = "original"
     ATTACHMENT = "attachment"
+    ARCHIVE = "archive"
+    HTML = "html"
 
 
 class Contact(Base):

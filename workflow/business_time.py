@@ -31,6 +31,8 @@ class BusinessCalendar:
             else None
         )
         self._closed = frozenset(spec.closed_dates)
+        # Opening intervals per local day: every deadline walks the same few days again.
+        self._day_intervals: dict[date, list[tuple[datetime, datetime]]] = {}
 
     def is_business_day(self, day: date) -> bool:
         if day in self._closed or (self._holidays is not None and day in self._holidays):
@@ -95,6 +97,12 @@ class BusinessCalendar:
                     yield open_at, close_at
 
     def _intervals_of(self, day: date) -> list[tuple[datetime, datetime]]:
+        intervals = self._day_intervals.get(day)
+        if intervals is None:
+            intervals = self._day_intervals[day] = self._compute_intervals_of(day)
+        return intervals
+
+    def _compute_intervals_of(self, day: date) -> list[tuple[datetime, datetime]]:
         if not self.is_business_day(day):
             return []
         return [

@@ -40,6 +40,10 @@ def open_case(
         opened_at=opened_at,
         deadline_at=decision.deadline_at,
         routing_trail=list(decision.trail),
+        # Set here rather than after the insert: one UPDATE fewer per contact.
+        product=decision.product,
+        region=decision.region,
+        tags=sorted(set(decision.tags)),
     )
     session.add(case)
     session.flush()

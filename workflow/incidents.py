@@ -25,6 +25,8 @@ OPEN = "open"
 CLOSED = "closed"
 # Supervisors should look at a new incident within this much of their business time.
 NOTICE_HOURS = 1.0
+# Where a transaction's session keeps the incidents it linked cases to (see `_remember`).
+_KNOWN_KEY = "workflow.incidents.known"
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,13 @@ def watch_for_incident(
     if case.incident_id is not None:
         return IncidentOutcome(case.incident_id)
     since = case.opened_at - timedelta(minutes=policy.window_minutes)
-    incident = _active_incident(session, case, since)
+    incident = _known_active_incident(session, case, since) or _active_incident(
+        session, case, since
+    )
     if incident is not None:
         _link(session, incident, [case], policy)
         incident.contacts += 1
+        _remember(session, case, incident, case.opened_at)
         return IncidentOutcome(incident.id, linked_cases=1)
     cases = list(
         session.scalars(
@@ -66,6 +71,7 @@ def watch_for_incident(
     if len(cases) < policy.min_contacts:
         return IncidentOutcome()
     incident = _open_incident(session, org, case, cases, policy, actor)
+    _remember(session, case, incident, max(c.opened_at for c in cases))
     return IncidentOutcome(incident.id, opened=True, linked_cases=len(cases))
 
 
@@ -80,6 +86,32 @@ def describe(topic: str, product: str | None, region: str | None) -> str:
     return f"topic {topic!r} and " + (
         f"product {product!r}" if product is not None else f"region {region!r}"
     )
+
+
+def _kind_key(case: Case) -> tuple[str | None, str | None, str | None]:
+    return (case.topic, case.product, None if case.product is not None else case.region)
+
+
+def _known_active_incident(session: Session, case: Case, since: datetime) -> Incident | None:
+    """The incident this transaction last linked a case of this kind to, while its latest case
+    is still within the window: saves two queries per contact during a surge. Only a hit is
+    trusted; anything else is asked of the database (`_active_incident`)."""
+    known = session.info.get(_KNOWN_KEY, {}).get(_kind_key(case))
+    if known is None:
+        return None
+    incident, latest = known
+    if incident.status != OPEN or latest < since:
+        return None
+    return incident
+
+
+def _remember(session: Session, case: Case, incident: Incident, latest: datetime) -> None:
+    # Kept in the session, so it ends with the transaction (and with its rollback).
+    known = session.info.setdefault(_KNOWN_KEY, {})
+    previous = known.get(_kind_key(case))
+    if previous is not None and previous[0] is incident:
+        latest = max(latest, previous[1])
+    known[_kind_key(case)] = (incident, latest)
 
 
 def _active_incident(session: Session, case: Case, since: datetime) -> Incident | None:
@@ -149,16 +181,22 @@ def _link(session: Session, incident: Incident, cases: list[Case], policy: Incid
         case.incident_id = incident.id
         case.priority = min(case.priority, policy.priority)
         case.routing_trail = [*case.routing_trail, note]
-    case_ids = [c.id for c in cases]
-    tasks = session.scalars(
-        select(Task).where(
-            Task.case_id.in_(case_ids),
-            Task.status.in_((TaskStatus.OPEN, TaskStatus.CLAIMED)),
-            Task.priority > policy.priority,
-        )
-    )
-    for task in tasks:
-        task.priority = policy.priority
+    for task in _unfinished_tasks(session, [c.id for c in cases]):
+        if task.priority > policy.priority:
+            task.priority = policy.priority
+
+
+def _unfinished_tasks(session: Session, case_ids: list[int]) -> list[Task]:
+    """The open and claimed tasks of the cases, as this transaction sees them, mostly without a
+    flush (an autoflush here would write the links just made: a flush of its own per contact).
+    The rows are read as stored and judged by their values in memory, which the identity map
+    keeps; only a task of theirs not inserted yet needs the flush."""
+    wanted = set(case_ids)
+    if any(isinstance(t, Task) and t.case_id in wanted for t in session.new):
+        session.flush()
+    with session.no_autoflush:
+        tasks = session.scalars(select(Task).where(Task.case_id.in_(case_ids))).all()
+    return [t for t in tasks if t.status in (TaskStatus.OPEN, TaskStatus.CLAIMED)]
 
 
 def _notify_supervisors(

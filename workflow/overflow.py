@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.audit import record
@@ -30,6 +30,8 @@ ESTIMATED_TASKS_PER_AGENT_HOUR = 4.0
 # Throughput changes slowly; it is measured again at most this often per database and unit.
 THROUGHPUT_TTL = timedelta(minutes=5)
 ACTIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
+# What places a task in a unit's queue, for `queue_ahead`.
+_QUEUE_PLACE = ("unit", "status", "due_at")
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,24 @@ def queue_ahead(session: Session, unit: str, due_at: datetime, exclude: int | No
     )
     if exclude is not None:
         query = query.where(Task.id != exclude)
-    return session.scalar(query) or 0
+    if _queues_changed_in_memory(session):
+        session.flush()
+    # Other pending changes (audit events, case links, priorities) do not change the count and
+    # wait for the next flush: an autoflush here cost a flush of its own per contact.
+    with session.no_autoflush:
+        return session.scalar(query) or 0
+
+
+def _queues_changed_in_memory(session: Session) -> bool:
+    """True when a task not yet written is new, deleted, or moved in a queue (unit, status or
+    due date changed)."""
+    if any(isinstance(item, Task) for item in (*session.new, *session.deleted)):
+        return True
+    return any(
+        isinstance(item, Task)
+        and any(inspect(item).attrs[name].history.has_changes() for name in _QUEUE_PLACE)
+        for item in session.dirty
+    )
 
 
 def place_task(session: Session, org: Organisation, task: Task, now: datetime) -> Move | None:

@@ -35,6 +35,7 @@ from intake.channels.imap_ledger import (
     open_folder,
     record_run,
     unacknowledged_uids,
+    write_ledger,
 )
 from intake.channels.items import Channel, Outcome, Received, SourceItem
 from intake.channels.receive import receive_batch
@@ -110,17 +111,31 @@ def _fetch_batch(
 ) -> RunCounts:
     fetched = client.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"])
     done: list[int] = []
+    message_ids: list[str | None] = []
     items: list[SourceItem] = []
     for uid in uids:
         data = fetched.get(uid)
         if data is None or b"BODY[]" not in data:
             # Expunged by someone else between SEARCH and FETCH; the run's warning shows it.
             continue
+        body = data[b"BODY[]"]
         done.append(uid)
-        items.append(_item(account, place, uid, data[b"BODY[]"], data.get(b"INTERNALDATE")))
+        message_ids.append(message_id_of(body))
+        items.append(_item(account, place, uid, body, data.get(b"INTERNALDATE"), message_ids[-1]))
     if not items:
         return counts
-    results = receive_batch(app, items)
+    if place.uidvalidity_changed:
+        # Each item writes its own ledger row, so the next one's Message-ID check sees it.
+        results = receive_batch(app, items)
+    else:
+
+        def write_batch_ledger(session: Session, received: list[Received]) -> None:
+            for _ in received:
+                failpoints.hit("imap.before_commit")
+            entries = zip(done, message_ids, (r.contact_id for r in received), strict=True)
+            write_ledger(session, place, list(entries))
+
+        results = receive_batch(app, items, also_commit=write_batch_ledger)
     limit = app.settings.max_email_bytes
     new = [item for result, item in zip(results, items, strict=True) if _stored(result)]
     # Stored all the same (nothing blocks the inbox); the extract stage quarantines them.
@@ -145,9 +160,13 @@ def _stored(result: Received) -> bool:
 
 
 def _item(
-    account: ImapAccount, place: FolderPlace, uid: int, data: bytes, when: object
+    account: ImapAccount,
+    place: FolderPlace,
+    uid: int,
+    data: bytes,
+    when: object,
+    message_id: str | None,
 ) -> SourceItem:
-    message_id = message_id_of(data)
     # The server's arrival time; a server that sends none (or a naive one) gets ours.
     received = datetime.now(UTC)
     if isinstance(when, datetime) and when.tzinfo is not None:
@@ -168,7 +187,8 @@ def _item(
         data=data,
         received_at=received,
         media_type="message/rfc822",
-        also_commit=commit_with_contact,
+        # After a UIDVALIDITY change only; otherwise the batch writes its ledger rows at once.
+        also_commit=commit_with_contact if place.uidvalidity_changed else None,
         recognise=message_id_recogniser(place, message_id) if place.uidvalidity_changed else None,
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from workflow.models import FetchRun, MailboxState, MailLedgerEntry
@@ -72,6 +72,39 @@ def ledger_writer(
         )
 
     return write
+
+
+def write_ledger(
+    session: Session, place: FolderPlace, entries: Sequence[tuple[int, str | None, int | None]]
+) -> None:
+    """What `ledger_writer` writes, for a whole batch of (uid, message_id, contact_id):
+    one insert for the rows and one update of the folder's mark."""
+    if not entries:
+        return
+    session.execute(
+        insert(MailLedgerEntry),
+        [
+            {
+                "account": place.account,
+                "folder": place.folder,
+                "uidvalidity": place.uidvalidity,
+                "uid": uid,
+                "message_id": message_id,
+                "contact_id": contact_id,
+            }
+            for uid, message_id, contact_id in entries
+        ],
+    )
+    highest = max(uid for uid, _, _ in entries)
+    session.execute(
+        update(MailboxState)
+        .where(
+            MailboxState.account == place.account,
+            MailboxState.folder == place.folder,
+            MailboxState.highest_uid < highest,
+        )
+        .values(highest_uid=highest, updated_at=utcnow())
+    )
 
 
 def message_id_recogniser(

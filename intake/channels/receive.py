@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -12,10 +12,15 @@ from intake import failpoints
 from intake.app import App
 from intake.channels.items import Outcome, Received, SourceItem
 from workflow.audit import record
-from workflow.models import Contact, Document, DocumentRole
+from workflow.models import AuditEvent, Contact, Document, DocumentRole
 
 # A batch that collides with another worker's insert is retried; each retry sees more repeats.
 CONFLICT_ATTEMPTS = 3
+# Source keys looked up per query, well below every database's bound-parameter limit.
+LOOKUP_CHUNK = 500
+
+# Work that commits with a whole batch: the session and the batch's results, in item order.
+BatchHook = Callable[[Session, list[Received]], None]
 
 
 def receive(app: App, item: SourceItem) -> Received:
@@ -40,20 +45,30 @@ def receive_batch(
     items: Sequence[SourceItem],
     *,
     before_commit: Callable[[], None] | None = None,
+    also_commit: BatchHook | None = None,
 ) -> list[Received]:
     """Store `items` in one transaction: all of them with their `also_commit` work, or none.
 
     One commit for many items is what makes a mail fetch fast. When another worker stored one
     of the same items meanwhile, the unique source key refuses our insert and the whole batch
-    is tried again, now seeing that item as a repeat.
+    is tried again, now seeing that item as a repeat. The batch's `also_commit` runs in the
+    same transaction after every item is stored.
     """
     shas = app.blobs.put_many([item.data for item in items])
+    # Items with hooks of their own are stored one after the other, so each hook sees the
+    # rows of the items before it; plain items take a few set-wise statements per batch.
+    one_by_one = any(item.also_commit or item.recognise for item in items)
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             with app.sessions() as session, session.begin():
-                results = [
-                    _store(session, item, sha) for item, sha in zip(items, shas, strict=True)
-                ]
+                if one_by_one:
+                    results = [
+                        _store(session, item, sha) for item, sha in zip(items, shas, strict=True)
+                    ]
+                else:
+                    results = _store_all(session, items, shas)
+                if also_commit is not None:
+                    also_commit(session, results)
                 if before_commit is not None:
                     before_commit()
             return results
@@ -103,3 +118,87 @@ def _insert(session: Session, item: SourceItem, sha: str) -> int:
     session.flush()
     record(session, "intake", "contact", contact.id, "received", source=item.source)
     return contact.id
+
+
+def _store_all(session: Session, items: Sequence[SourceItem], shas: list[str]) -> list[Received]:
+    """Store plain items set-wise: one lookup, then one insert each for contacts, documents
+    and audit events; an item repeated inside the batch is a repeat of its first copy."""
+    keys = [item.source_key for item in items]
+    known = _known_keys(session, keys)
+    first: dict[str, int] = {}
+    fresh: list[int] = []
+    for index, key in enumerate(keys):
+        if key not in known and key not in first:
+            first[key] = index
+            fresh.append(index)
+    ids = _insert_all(session, [items[index] for index in fresh], [shas[index] for index in fresh])
+    new_ids = dict(zip((keys[index] for index in fresh), ids, strict=True))
+    results: list[Received] = []
+    for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+        if key in new_ids and first[key] == index:
+            results.append(Received(Outcome.STORED, item.source, new_ids[key]))
+        else:
+            results.append(Received(Outcome.DUPLICATE, item.source, known.get(key) or new_ids[key]))
+    return results
+
+
+def _known_keys(session: Session, keys: list[str]) -> dict[str, int]:
+    wanted = sorted(set(keys))
+    known: dict[str, int] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        rows = session.execute(
+            select(Contact.source_key, Contact.id).where(Contact.source_key.in_(chunk))
+        )
+        known.update({key: contact_id for key, contact_id in rows})
+    return known
+
+
+def _insert_all(session: Session, items: list[SourceItem], shas: list[str]) -> list[int]:
+    """The same rows `_insert` writes, for many items: their contact ids in item order."""
+    if not items:
+        return []
+    ids = list(
+        session.scalars(
+            insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+            [
+                {
+                    "channel": item.channel,
+                    "source": item.source,
+                    "source_key": item.source_key,
+                    "sha256": sha,
+                    "received_at": item.received_at,
+                }
+                for item, sha in zip(items, shas, strict=True)
+            ],
+        )
+    )
+    session.execute(
+        insert(Document),
+        [
+            {
+                "contact_id": contact_id,
+                "role": DocumentRole.ORIGINAL,
+                "filename": item.filename,
+                "media_type": item.media_type,
+                "blob_sha256": sha,
+                "size": len(item.data),
+            }
+            for item, sha, contact_id in zip(items, shas, ids, strict=True)
+        ],
+    )
+    # The event `workflow.audit.record` would add for each contact.
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "actor": "intake",
+                "entity_type": "contact",
+                "entity_id": str(contact_id),
+                "action": "received",
+                "detail": {"source": item.source},
+            }
+            for item, contact_id in zip(items, ids, strict=True)
+        ],
+    )
+    return ids

@@ -85,7 +85,9 @@ def _mostly_valid(lossy_utf8: str) -> bool:
     # Text in a single-byte charset read as UTF-8 turns almost every non-ASCII letter into U+FFFD;
     # damaged UTF-8 (a cut multi-byte character) has a handful among many good ones.
     replaced = lossy_utf8.count("\ufffd")
-    decoded = sum(1 for char in lossy_utf8 if char > "\x7f") - replaced
+    # Characters above U+007F, counted by what an ASCII encoding drops (a C loop, not Python's).
+    non_ascii = len(lossy_utf8) - len(lossy_utf8.encode("ascii", "ignore"))
+    decoded = non_ascii - replaced
     return decoded >= 4 * replaced
 
 

@@ -9,6 +9,7 @@ from email.parser import BytesParser
 
 from intake.mail.auto_reply import is_auto_submitted
 from intake.mail.body import read_body
+from intake.mail.header_cache import caching_default
 from intake.mail.headers import (
     header_addresses,
     header_date,
@@ -47,7 +48,7 @@ def parse_email(raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedEmail:
     raw = _strip_leading_junk(raw, notes)
     if not raw.strip():
         raise MalformedEmail("message is empty")
-    modern = BytesParser(policy=policy.default).parsebytes(raw)
+    modern = BytesParser(policy=caching_default).parsebytes(raw)
     _require_headers(modern)
     try:
         return _read(modern, notes)

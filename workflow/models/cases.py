@@ -37,6 +37,10 @@ class TaskStatus(enum.StrEnum):
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (
+        # The incident check's window: cases of a topic opened recently (migration 0005).
+        Index("ix_cases_topic_opened_at", "topic", "opened_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)

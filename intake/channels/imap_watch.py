@@ -10,6 +10,9 @@ retried the same way, with an error in the log each time.
 from __future__ import annotations
 
 import logging
+import select
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -149,6 +152,8 @@ class FolderWatcher(threading.Thread):
                 responses = client.idle_check(timeout=STOP_CHECK_SECONDS)
                 if any(_is_bye(r) for r in responses):
                     raise ConnectionResetError("the server said BYE")
+                if not responses and _server_hung_up(client):
+                    raise ConnectionResetError("the server closed the connection")
                 if any(_is_news(r) for r in responses):
                     return
         finally:
@@ -163,6 +168,26 @@ class FolderWatcher(threading.Thread):
             self.stop.wait(min(remaining, STOP_CHECK_SECONDS * 20))
             # NOOP keeps the connection alive and notices a dead one before the next pass.
             client.noop()
+
+
+def _server_hung_up(client: IMAPClient) -> bool:
+    """A server that dies without BYE leaves an IDLE that is only quiet; a peek tells EOF.
+
+    TLS sockets cannot peek; there the next NOOP or renewal notices instead.
+    """
+    try:
+        sock = client.socket()
+        if isinstance(sock, ssl.SSLSocket):
+            return False
+        # Python waits for readability before a recv on a socket with a timeout: ask first.
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
 
 
 def _is_news(response: tuple[object, ...]) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from intake.classifiers import Classifiers, ensure_classifiers
+from intake.classifiers import Classifiers, OnTrain, ensure_classifiers
 from intake.config import Settings
 from workflow.blobs import BlobStore
 from workflow.db import make_engine, migrate, schema_is_current, session_factory, unit_of_work
@@ -24,6 +24,7 @@ class App:
     sessions: sessionmaker[Session]
     blobs: BlobStore
     _organisation: Organisation | None = field(default=None, repr=False)
+    _classifiers: Classifiers | None = field(default=None, repr=False)
 
     @cached_property
     def organisation(self) -> Organisation:
@@ -34,9 +35,14 @@ class App:
         with unit_of_work(self.sessions) as session:
             sync_organisation(session, self.organisation)
 
-    @cached_property
+    @property
     def classifiers(self) -> Classifiers:
-        return ensure_classifiers(self.settings)
+        return self._classifiers or self.load_classifiers()
+
+    def load_classifiers(self, on_train: OnTrain | None = None) -> Classifiers:
+        """Load the active models, training any missing or stale one (reported to `on_train`)."""
+        self._classifiers = ensure_classifiers(self.settings, on_train=on_train)
+        return self._classifiers
 
     def close(self) -> None:
         self.engine.dispose()

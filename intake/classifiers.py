@@ -24,6 +24,7 @@ from classify import Example, TextClassifier, TrainingReport, load_examples, tra
 from classify.entity_patterns import parse_reference_patterns
 from classify.language import detect_language
 from classify.language_models import MULTILINGUAL, LanguageModels
+from classify.model_card import CARD_FORMAT
 from intake.config import Settings
 
 TASKS = ("topic", "sentiment")
@@ -63,7 +64,9 @@ def training_files(training_dir: Path) -> list[Path]:
 
 
 def source_stamp(files: list[Path], seed: int, target_precision: float) -> str:
-    digest = hashlib.sha256(f"{seed}:{target_precision}".encode())
+    # The model format is part of the source: models saved by older code are retrained, not
+    # refused at load time.
+    digest = hashlib.sha256(f"{CARD_FORMAT}:{seed}:{target_precision}".encode())
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

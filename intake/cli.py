@@ -18,7 +18,6 @@ from intake import cli_fetch, pipeline
 from intake.app import App, open_app
 from intake.channels.ingest import ingest_paths
 from intake.channels.items import Outcome, Received
-from intake.classifiers import ensure_classifiers
 from intake.config import ConfigError, Settings, load_settings, settings_reference_markdown
 from intake.demo import Accuracy, measure, read_manifest
 from intake.summary import Summary, quarantine, summarise
@@ -81,7 +80,7 @@ def _initialise(application: App) -> None:
         console.print(f"Trained the {task} model: dev accuracy {accuracy:.1%} in {seconds:.1f} s")
 
     with console.status("Checking the classifier models..."):
-        application.__dict__["classifiers"] = ensure_classifiers(settings, on_train=trained)
+        application.load_classifiers(on_train=trained)
 
 
 @app.callback()

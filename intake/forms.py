@@ -20,6 +20,7 @@ from ocr.forms import (
     PostalDataError,
     PostalDirectory,
     TemplateError,
+    load_templates,
     match_form,
     read_form,
 )
@@ -42,8 +43,6 @@ class FormKit:
 
 @cache
 def _load_kit(forms_dir: Path, postal_dir: Path) -> FormKit | None:
-    from ocr.forms import load_templates
-
     try:
         templates = load_templates(forms_dir)
     except (TemplateError, OSError) as error:

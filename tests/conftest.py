@@ -97,3 +97,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'var' / 'intake.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def mailbox(app: App, tmp_path: Path) -> Path:
+    """A folder to drop messages in, with the organisation's units in the database."""
+    app.sync_organisation()
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder

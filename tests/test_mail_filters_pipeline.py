@@ -10,39 +10,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intake import pipeline
 from intake.app import App, open_app
-from intake.channels.ingest import ingest_paths
 from intake.config import Settings
 from intake.config_mail import SmtpSettings
 from tests.cli_runner import run_intake
 from tests.conftest import SHARED_DATA
+from tests.mail_delivery import deliver, record_sent_acknowledgement
 from workflow.db import unit_of_work
 from workflow.directory import sync_organisation
-from workflow.models import Case, Contact, Customer, DeliveryFailure, OutboxMessage, Task
+from workflow.models import Case, Customer, DeliveryFailure, Task
 
 MIME = SHARED_DATA / "mime"
-
-
-@pytest.fixture
-def mailbox(app: App, tmp_path: Path) -> Path:
-    with unit_of_work(app.sessions) as session:
-        sync_organisation(session, app.organisation)
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    return folder
-
-
-def deliver(app: App, folder: Path, raw: bytes) -> Contact:
-    path = folder / f"{len(list(folder.iterdir())):03d}.eml"
-    path.write_bytes(raw)
-    (received,) = ingest_paths(app, [path])
-    pipeline.process(app)
-    with app.sessions() as session:
-        contact = session.get(Contact, received.contact_id)
-        assert contact is not None and contact.stage == "routed", contact
-        session.expunge(contact)
-        return contact
 
 
 def customer_mail(sender: str, message_id: str) -> bytes:
@@ -86,19 +64,7 @@ def test_a_bounce_of_our_acknowledgement_marks_the_customer_undeliverable(
 ) -> None:
     # The AOL customer wrote to us; our acknowledgement to them bounced (mailbox full).
     first = deliver(app, mailbox, customer_mail("user@aol.com", "<q1@aol.com>"))
-    with unit_of_work(app.sessions) as session:
-        session.add(
-            OutboxMessage(
-                kind="acknowledgement",
-                contact_id=first.id,
-                case_id=first.case_id,
-                to_address="user@aol.com",
-                subject="We received your message",
-                body_text="Thank you",
-                message_id="<4E326A95.3010907@example.com>",
-                status="sent",
-            )
-        )
+    record_sent_acknowledgement(app, first, "user@aol.com", "<4E326A95.3010907@example.com>")
 
     bounce = deliver(app, mailbox, (MIME / "flanker__bounce_mailbox-full.eml").read_bytes())
 

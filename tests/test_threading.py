@@ -5,26 +5,14 @@ from __future__ import annotations
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from intake import pipeline
 from intake.app import App
-from intake.channels.ingest import ingest_paths
+from tests.mail_delivery import deliver, record_sent_acknowledgement
 from workflow.db import unit_of_work
-from workflow.directory import sync_organisation
-from workflow.models import AuditEvent, Case, CaseStatus, Contact, OutboxMessage, Task
+from workflow.models import AuditEvent, Case, CaseStatus, Contact, Task
 
 COMPLAINT = "My washing machine arrived with a cracked door. I want a replacement or a refund."
-
-
-@pytest.fixture
-def mailbox(app: App, tmp_path: Path) -> Path:
-    with unit_of_work(app.sessions) as session:
-        sync_organisation(session, app.organisation)
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    return folder
 
 
 def email(
@@ -46,19 +34,6 @@ def email(
         message["References"] = references
     message.set_content(body)
     return message.as_bytes()
-
-
-def deliver(app: App, folder: Path, raw: bytes) -> Contact:
-    """Ingest one message and run the whole pipeline; the contact as it ends up."""
-    path = folder / f"{len(list(folder.iterdir())):03d}.eml"
-    path.write_bytes(raw)
-    (received,) = ingest_paths(app, [path])
-    pipeline.process(app)
-    with app.sessions() as session:
-        contact = session.get(Contact, received.contact_id)
-        assert contact is not None and contact.stage == "routed", contact
-        session.expunge(contact)
-        return contact
 
 
 def case_of(app: App, contact: Contact) -> Case:
@@ -160,19 +135,9 @@ def test_a_reply_to_our_acknowledgement_joins_the_case_it_acknowledged(
     app: App, mailbox: Path
 ) -> None:
     first = deliver(app, mailbox, email("<d1@example.pl>", "Cracked door"))
-    with unit_of_work(app.sessions) as session:
-        session.add(
-            OutboxMessage(
-                kind="test-ack",
-                contact_id=first.id,
-                case_id=first.case_id,
-                to_address="anna.kowalska@example.pl",
-                subject="We received your message",
-                body_text="Thank you",
-                message_id="<ack.d1@vistula.example>",
-                status="sent",
-            )
-        )
+    record_sent_acknowledgement(
+        app, first, "anna.kowalska@example.pl", "<ack.d1@vistula.example>", kind="test-ack"
+    )
     reply = deliver(
         app,
         mailbox,

@@ -1,5 +1,6 @@
 """Images and PDFs in, text with words, boxes and confidences out. Knows nothing else."""
 
+from ocr.batch_files import SPLITTABLE, BatchPart, BatchSplit, split_batch_file
 from ocr.batches import SeparatedDocument, split_batch
 from ocr.blank_page import is_blank
 from ocr.models import DocumentText, PageText, StepRecord, UnreadableDocument, Word
@@ -13,6 +14,9 @@ from ocr.tesseract import TesseractFailed, TesseractMissing, tesseract_available
 
 __all__ = [
     "DEFAULT_SEPARATOR",
+    "SPLITTABLE",
+    "BatchPart",
+    "BatchSplit",
     "DocumentText",
     "PageImage",
     "PageText",
@@ -29,5 +33,6 @@ __all__ = [
     "searchable_pdf",
     "sniff_media_type",
     "split_batch",
+    "split_batch_file",
     "tesseract_available",
 ]

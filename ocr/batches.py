@@ -5,12 +5,29 @@ Pure: page images in, documents out; nothing is read from or written to anywhere
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ocr.blank_page import is_blank
 from ocr.page_image import PageImage
 from ocr.separator import DEFAULT_SEPARATOR, is_separator
+
+
+class PageKind(enum.Enum):
+    CONTENT = "content"
+    SEPARATOR = "separator"
+    BLANK = "blank"
+
+
+def page_kind(page: PageImage, separator: str, *, drop_blank: bool = True) -> PageKind:
+    """What a scanned page is to the batch: part of a document, a separator sheet, or blank."""
+    # Blank first: it is cheap, and a separator sheet is never blank.
+    if drop_blank and is_blank(page.pixels):
+        return PageKind.BLANK
+    if is_separator(page.pixels, separator):
+        return PageKind.SEPARATOR
+    return PageKind.CONTENT
 
 
 @dataclass(frozen=True)
@@ -52,10 +69,10 @@ def split_batch(
     documents: list[SeparatedDocument] = []
     current = _Collecting()
     for page in pages:
-        # Blank first: it is cheap, and a separator sheet is never blank.
-        if drop_blank and is_blank(page.pixels):
+        kind = page_kind(page, separator, drop_blank=drop_blank)
+        if kind is PageKind.BLANK:
             current.blank_pages.append(page.number)
-        elif is_separator(page.pixels, separator):
+        elif kind is PageKind.SEPARATOR:
             finished = current.document()
             if finished is not None:
                 documents.append(finished)

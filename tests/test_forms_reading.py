@@ -8,6 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from benchmarks.coupon_generator import CouponFactory, GeneratedCoupon
 from ocr.forms import (
@@ -17,6 +18,8 @@ from ocr.forms import (
     match_form,
     read_form,
 )
+from ocr.forms.field_ocr import read_line
+from ocr.forms.underscores import underscore_spans, with_underscores
 from ocr.limits import Limits
 from ocr.pages import load_pages
 from ocr.sniff import sniff_media_type
@@ -26,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 POSTAL = REPO.parent / "shared" / "data" / "postal"
 CHECKBOXES = ("newsletter", "prize_draw", "consent")
+EMAIL_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@.-_+"
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +143,43 @@ def test_generated_degraded_coupons_read_with_few_field_errors(
         fields += len(coupon.expected)
         wrong += sum(reading.field(k).value != v for k, v in coupon.expected.items())
     assert wrong / fields <= 0.05
+
+
+def _written_line(text: str) -> np.ndarray:
+    """One line in the coupon's pen, as the aligned crop of a field box shows it."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf", 60)
+    image = Image.new("L", (1400, 86), 228)
+    ImageDraw.Draw(image).text((10, 8), text, fill=35, font=font)
+    return np.asarray(image)
+
+
+def test_an_underscore_tesseract_drops_is_found_by_its_shape_and_put_back() -> None:
+    crop = _written_line("JOHN_ROBERTS@YAHOO.COM")
+    (span,) = underscore_spans(crop)
+    # Between N (the 4th of 22 monospaced characters) and R, not a dash or a dot.
+    assert 4 * crop.shape[1] // 40 < span[0] < span[1] < 6 * crop.shape[1] // 40 + 60
+    read = read_line(crop, whitelist=EMAIL_CHARACTERS, language="eng", dpi=300)
+    assert with_underscores(read.symbols, [span]) == "JOHN_ROBERTS@YAHOO.COM"
+    assert underscore_spans(_written_line("JOHN-ROBERTS@YAHOO.COM")) == ()
+
+
+@pytest.mark.slow
+def test_fields_read_surely_on_generated_coupons_are_right(
+    templates: tuple[FormTemplate, ...], postal: PostalDirectory
+) -> None:
+    """Confident means right: a field not sent to a person is not wrong, and most are sure."""
+    factory = CouponFactory(seed=11)
+    fields = confident = confident_wrong = 0
+    for number in range(12):
+        coupon = factory.make(number)
+        page = decoded(coupon)
+        match = match_form([page], templates)
+        assert match is not None
+        reading = read_form(page, match.template, postal, alignment=match.alignment)
+        for name, value in coupon.expected.items():
+            field = reading.field(name)
+            fields += 1
+            confident += field.confident()
+            confident_wrong += field.confident() and field.value != value
+    assert confident_wrong == 0
+    assert confident >= 0.95 * fields

@@ -47,6 +47,16 @@ def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
             "fields[4] 'town': box [720, 790, 2600, 900] lies outside the 2480x1748 page",
         ),
         ("town_field: town", "town_field: city", "town_field 'city' is not a field of this form"),
+        (
+            "name_fields: [first_name, last_name]",
+            "name_fields: [first_name, surname]",
+            "name_fields: 'surname' is not a field of this form",
+        ),
+        (
+            "  type: phone\n",
+            "  type: phone\n  name_fields: [first_name]\n",
+            "only an email field can name name_fields",
+        ),
         ("reference_image: coupon_pl.png", "reference_image: gone.png", "'gone.png' not found"),
         ("  type: phone\n", "  type: phone\n  colour: red\n", "unknown key 'colour'"),
         ("fields:\n", "fields:\n  - [oops\n", "not valid YAML"),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ocr.forms import PostalDataError, PostalDirectory
+from ocr.forms.email_names import Evidence, NameCheck, check_against_names, name_locals
 from ocr.forms.validate import (
     check_date,
     check_email,
@@ -74,6 +75,43 @@ def test_an_invalid_email_is_flagged_with_suggestions() -> None:
 def test_an_at_sign_read_as_a_letter_is_repaired_when_one_known_domain_fits() -> None:
     result = check_email("AGATA.KRAWCZYKGWP.PL")
     assert (result.value, result.valid, result.corrected) == ("AGATA.KRAWCZYK@WP.PL", True, True)
+
+
+def test_a_known_domain_two_slips_off_is_repaired_only_when_it_is_long() -> None:
+    # A stray G after the '@' and I read as T: only INTERIA.PL is that close.
+    long = check_email("ADAM_KAMINSKA@GINTERTIA.PL")
+    assert (long.value, long.corrected) == ("ADAM_KAMINSKA@INTERIA.PL", True)
+    # Short domains are one edit apart from each other (WP.PL, OP.PL): two slips prove nothing.
+    short = check_email("JAN@XWQ.PL")
+    assert (short.value, short.corrected) == ("JAN@XWQ.PL", False)
+
+
+def test_an_address_made_of_the_names_on_the_form_is_confirmed_by_them() -> None:
+    found = check_against_names("MALGORZATA_WOZNIAK@WP.PL", ["MAŁGORZATA", "WOŹNIAK"])
+    assert found == NameCheck("MALGORZATA_WOZNIAK@WP.PL", Evidence.CONFIRMED)
+    assert "J.SMITH" in name_locals(["JOHN", "SMITH"])
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("OSCARBRADSHAWG@BTINTERNET.COM", "OSCARBRADSHAW@BTINTERNET.COM"),  # stray G before @
+        ("WILLTAM.THORNTON@OUTLOOK.COM", "WILLIAM.THORNTON@OUTLOOK.COM"),  # I read as T
+        ("W1LL1AM.THORNTON@OUTLOOK.COM", "WILLIAM.THORNTON@OUTLOOK.COM"),  # two slips, long
+    ],
+)
+def test_an_address_a_slip_or_two_from_the_names_is_corrected_to_them(
+    read: str, fixed: str
+) -> None:
+    names = ["OSCAR", "BRADSHAW"] if read.startswith("OSCAR") else ["WILLIAM", "THORNTON"]
+    assert check_against_names(read, names) == NameCheck(fixed, Evidence.CORRECTED)
+
+
+def test_the_names_say_nothing_about_an_address_not_made_of_them_or_equally_near_two() -> None:
+    assert check_against_names("KITTY77@GMAIL.COM", ["ANNA", "NOWAK"]).evidence is Evidence.NONE
+    # JOHN.SMITH, JOHN_SMITH and JOHN-SMITH are each one slip from JOHN,SMITH: no correction.
+    tied = check_against_names("JOHN,SMITH@GMAIL.COM", ["JOHN", "SMITH"])
+    assert tied.evidence is Evidence.NONE and tied.value == "JOHN,SMITH@GMAIL.COM"
 
 
 @pytest.mark.parametrize(

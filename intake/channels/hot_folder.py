@@ -14,7 +14,7 @@ from intake import failpoints
 from intake.app import App
 from intake.channels.files import MAILDIR_PARTS, Refusal, is_maildir, read_item
 from intake.channels.items import Outcome, Received
-from intake.channels.receive import receive
+from intake.channels.scan_batches import receive_scan
 
 DONE = "done"
 FAILED = "failed"
@@ -52,23 +52,26 @@ def collect(
     settle_seconds: float = 1.0,
     on_item: Callable[[Received], None] | None = None,
 ) -> list[Received]:
-    """Take every settled file of `inbox` once, then move it out of the way."""
+    """Take every settled file of `inbox` once, then move it out of the way: one result per
+    contact (a scanned batch makes one per document), or one refusal per file."""
     inbox.mkdir(parents=True, exist_ok=True)
     maildir = is_maildir(inbox)
     results: list[Received] = []
     for path in settled_files(inbox, settle_seconds):
         item = read_item(path, in_maildir=maildir)
         if isinstance(item, Refusal):
-            result = Received(Outcome.REFUSED, str(path), reason=item.reason)
+            received = [Received(Outcome.REFUSED, str(path), reason=item.reason)]
             moved = _move(path, inbox / FAILED)
             moved.with_name(moved.name + ".reason.txt").write_text(item.reason + "\n")
         else:
-            result = receive(app, item)
+            # A batch with separator sheets answers once per document, all committed together.
+            received = receive_scan(app, item)
             failpoints.hit("hot_folder.before_move")
             _move(path, inbox / DONE)
-        results.append(result)
-        if on_item:
-            on_item(result)
+        for result in received:
+            results.append(result)
+            if on_item:
+                on_item(result)
     return results
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from intake.app import App
 from intake.channels.files import Refusal, read_item, walk
 from intake.channels.items import Outcome, Received
-from intake.channels.receive import receive
+from intake.channels.scan_batches import receive_scan
 
 
 def ingest_paths(
@@ -18,10 +18,11 @@ def ingest_paths(
     for path, in_maildir in walk(paths):
         item = read_item(path, in_maildir=in_maildir)
         if isinstance(item, Refusal):
-            result = Received(Outcome.REFUSED, str(path), reason=item.reason)
+            received = [Received(Outcome.REFUSED, str(path), reason=item.reason)]
         else:
-            result = receive(app, item)
-        results.append(result)
-        if on_item:
-            on_item(result)
+            received = receive_scan(app, item)  # one per document of a scanned batch
+        for result in received:
+            results.append(result)
+            if on_item:
+                on_item(result)
     return results

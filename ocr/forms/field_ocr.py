@@ -35,9 +35,20 @@ class FieldOcrUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Symbol:
+    """One character as Tesseract placed it: its horizontal extent in the crop's pixels."""
+
+    text: str
+    left: int
+    right: int
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True)
 class LineRead:
     text: str
     confidence: float  # 0..1: Tesseract's confidence in its least sure character
+    symbols: tuple[Symbol, ...] = ()
 
 
 def read_line(pixels: np.ndarray, *, whitelist: str, language: str, dpi: int) -> LineRead:
@@ -48,16 +59,26 @@ def read_line(pixels: np.ndarray, *, whitelist: str, language: str, dpi: int) ->
     api.SetSourceResolution(dpi)
     api.Recognize()
     text = " ".join(api.GetUTF8Text().split())
+    symbols = _symbols(api)
+    api.Clear()
+    if not text or not symbols:
+        return LineRead(text, 0.0)
     # Per character, not per word: with a whitelist, Tesseract gives a long word such as an
     # e-mail address a word confidence near 0 even when every character is read at 0.9+.
-    confidences = [
-        symbol.Confidence(tesserocr.RIL.SYMBOL)
-        for symbol in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.SYMBOL)
-    ]
-    api.Clear()
-    if not text or not confidences:
-        return LineRead(text, 0.0)
-    return LineRead(text, max(0.0, min(confidences)) / 100.0)
+    return LineRead(text, min(symbol.confidence for symbol in symbols), symbols)
+
+
+def _symbols(api: tesserocr.PyTessBaseAPI) -> tuple[Symbol, ...]:
+    found = []
+    level = tesserocr.RIL.SYMBOL
+    for symbol in tesserocr.iterate_level(api.GetIterator(), level):
+        box = symbol.BoundingBox(level)
+        character = symbol.GetUTF8Text(level)
+        if box is None or not character:
+            continue
+        confidence = max(0.0, symbol.Confidence(level)) / 100.0
+        found.append(Symbol(character, box[0], box[2], confidence))
+    return tuple(found)
 
 
 def tessdata_dir() -> str:

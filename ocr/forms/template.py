@@ -22,7 +22,18 @@ TEMPLATE_KEYS = {
     "countries",
     "fields",
 }
-FIELD_KEYS = {"name", "box", "type", "whitelist", "pattern", "town_field", "ocr_language"}
+FIELD_KEYS = {
+    "name",
+    "box",
+    "type",
+    "whitelist",
+    "pattern",
+    "town_field",
+    "name_fields",
+    "ocr_language",
+}
+# Digits and at most this many letters (the "VC" of a card number): a number field.
+NUMBER_FIELD_LETTERS = 2
 PAGE_KEYS = {"width", "height", "dpi"}
 
 
@@ -68,6 +79,17 @@ class FieldSpec:
     pattern: str = ""  # a regular expression the whole value must match, when given
     town_field: str = ""  # for a postcode: the field holding its town
     ocr_language: str = ""  # Tesseract language for this field; empty: the form's
+    # For an e-mail: the fields holding the writer's names, which most addresses are made of.
+    name_fields: tuple[str, ...] = ()
+
+    @property
+    def is_number(self) -> bool:
+        """Written in digits (a phone, a card number): read from a black-and-white crop."""
+        if self.kind in ("phone", "digits"):
+            return True
+        letters = sum(character.isalpha() for character in self.whitelist)
+        digits = set("0123456789") <= set(self.whitelist)
+        return self.kind == "text" and digits and letters <= NUMBER_FIELD_LETTERS
 
 
 @dataclass(frozen=True)
@@ -161,6 +183,13 @@ def _fields(path: Path, raw: object, width: int, height: int) -> tuple[FieldSpec
                 f"fields[{index}] {spec.name!r}",
                 f"town_field {spec.town_field!r} is not a field of this form",
             )
+        for named in spec.name_fields:
+            if named not in names:
+                raise TemplateError(
+                    path,
+                    f"fields[{index}] {spec.name!r}",
+                    f"name_fields: {named!r} is not a field of this form",
+                )
     return tuple(specs)
 
 
@@ -184,6 +213,11 @@ def _field(path: Path, where: str, item: Mapping[str, Any], width: int, height: 
     town_field = item.get("town_field", "")
     if town_field and kind != "postcode":
         raise TemplateError(path, where, "only a postcode field can name a town_field")
+    name_fields = item.get("name_fields", [])
+    if not isinstance(name_fields, list) or not all(isinstance(n, str) for n in name_fields):
+        raise TemplateError(path, where, "name_fields must be a list of field names")
+    if name_fields and kind != "email":
+        raise TemplateError(path, where, "only an email field can name name_fields")
     ocr_language = item.get("ocr_language", "")
     if not isinstance(ocr_language, str):
         raise TemplateError(path, where, "ocr_language must be a Tesseract language like eng")
@@ -195,6 +229,7 @@ def _field(path: Path, where: str, item: Mapping[str, Any], width: int, height: 
         pattern=pattern,
         town_field=str(town_field),
         ocr_language=ocr_language,
+        name_fields=tuple(name_fields),
     )
 
 

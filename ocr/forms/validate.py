@@ -41,6 +41,7 @@ KNOWN_MAIL_DOMAINS = (
 # What Tesseract reads an "@" as when it misses it.
 AT_LOOKALIKES = "GQOAE"
 MAX_TOWN_EDITS = 2
+LONG_DOMAIN = 9  # characters; two edits are allowed only when exactly one known domain fits
 MAX_SUGGESTIONS = 5
 
 
@@ -108,10 +109,17 @@ def _known_domain(address: str) -> Checked:
     local, domain = address.rsplit("@", 1)
     if domain in KNOWN_MAIL_DOMAINS:
         return Checked(address, True)
-    close = [d for d in KNOWN_MAIL_DOMAINS if levenshtein(domain, d, 1) <= 1]
+    close = _close_domains(domain)
     if len(close) == 1:
         return Checked(f"{local}@{close[0]}", True, corrected=True)
     return Checked(address, True)
+
+
+def _close_domains(domain: str) -> list[str]:
+    """Well-known domains one edit away, or two for long ones (GINTERTIA.PL: a stray G after
+    the '@' and I read as T); short ones such as WP.PL and OP.PL are themselves one apart."""
+    allowed = 2 if len(domain) >= LONG_DOMAIN else 1
+    return [d for d in KNOWN_MAIL_DOMAINS if levenshtein(domain, d, allowed) <= allowed]
 
 
 def _as_read(repair: str, read: str) -> bool:

@@ -30,10 +30,10 @@ OCR_LANGUAGES = {"en": "eng", "pl": "pol"}
 COUNTRIES = {"en": ["GB", "US"], "pl": ["PL"]}
 
 
-def field_rules(name: str, language: str) -> dict[str, str]:
+def field_rules(name: str, language: str) -> dict[str, object]:
     """Type and whitelist of each coupon field: Tesseract may answer only with these."""
     letters = CAPITALS[language]
-    rules = {
+    rules: dict[str, dict[str, object]] = {
         "first_name": {"type": "text", "whitelist": letters + "-' "},
         "last_name": {"type": "text", "whitelist": letters + "-' "},
         "street": {"type": "text", "whitelist": letters + DIGITS + " ./-,"},
@@ -48,6 +48,7 @@ def field_rules(name: str, language: str) -> dict[str, str]:
             "type": "email",
             "whitelist": CAPITALS["en"] + DIGITS + "@.-_+",
             "ocr_language": "eng",
+            "name_fields": ["first_name", "last_name"],
         },
         "phone": {"type": "phone", "whitelist": DIGITS + "+ "},
         "card_number": {

@@ -2,12 +2,16 @@
 
 Measured on SQLite and on PostgreSQL (when reachable), beside two baselines from the same run
 on the same contacts:
-- `write only`: the same case and task inserts with a fixed decision, no rules, no incident or
-  overflow checks: the floor any routing must pay to store its result;
+- `write only`: the same cases, tasks and audit events with a fixed decision, written the
+  cheapest correct way (one multi-row INSERT per table per batch, `workflow.batch_writer`),
+  no rules, no incident or overflow checks: the floor any routing must pay to store its result;
 - `rules only`: `decide_route` without the database.
-The figure that matters is routing's rate as a share of `write only`.
+`rules + write` is the route stage's work after customer matching, batch by batch as the
+pipeline does it (`--batch`, 32 in the pipeline): decide, plan, then `write_batch` (overflow
+placement, cases, incident check, tasks, audit events). The figure that matters is its rate,
+and its share of `write only`.
 
-    .venv/bin/python benchmarks/routing.py [--contacts 5000] [--postgres URL]
+    .venv/bin/python benchmarks/routing.py [--contacts 5000] [--batch 32] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -19,31 +23,34 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from intake.app import App, open_app  # noqa: E402
 from intake.config import Settings  # noqa: E402
-from workflow.cases import add_task, open_case  # noqa: E402
+from workflow.audit import AuditRows  # noqa: E402
+from workflow.batch_writer import Work, insert_cases, insert_tasks, write_batch  # noqa: E402
+from workflow.cases import plan_case, plan_task  # noqa: E402
 from workflow.db import unit_of_work  # noqa: E402
-from workflow.incidents import watch_for_incident  # noqa: E402
 from workflow.models import TaskKind, utcnow  # noqa: E402
 from workflow.org import Organisation, load_organisation  # noqa: E402
-from workflow.overflow import forget_throughputs, place_task  # noqa: E402
+from workflow.overflow import forget_throughputs  # noqa: E402
 from workflow.routing import ContactFacts, RoutingDecision, decide_route  # noqa: E402
 
 COMPLAINTS = REPO.parent / "shared" / "data" / "text" / "cfpb_complaints_sample" / "train.csv"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
-BATCH = 500
+# Contacts per transaction; within it, contacts are written in batches of `--batch`.
+TRANSACTION = 500
 
 
 def contacts(count: int) -> list[ContactFacts]:
@@ -77,49 +84,55 @@ def _texts() -> list[str]:
         return [row["text"] for row in csv.DictReader(rows)][:1000]
 
 
-def write_only(app: App, org: Organisation, facts: list[ContactFacts]) -> None:
-    """The floor: the same case and task inserts with a decision made in advance."""
+def write_only(app: App, org: Organisation, facts: list[ContactFacts], batch: int) -> None:
+    """The floor: the same cases, tasks and audit events with a decision made in advance,
+    written with one INSERT per table per batch."""
     fixed = RoutingDecision("billing", "billing", 3, START + timedelta(hours=16), ("fixed",))
-    for start in range(0, len(facts), BATCH):
+    for chunk, session in _batches(app, facts, batch):
+        audit = AuditRows()
+        work = [
+            _plan(replace(fixed, deadline_at=f.received_at + timedelta(hours=16)), f) for f in chunk
+        ]
+        cases = [w.case for w in work]
+        insert_cases(session, cases, audit, "router")
+        for item in work:
+            item.task.case_id = item.case.id
+        insert_tasks(
+            session, [w.task for w in work], audit, "router", {id(w.task): w.case for w in work}
+        )
+        audit.write(session)
+
+
+def route_and_write(app: App, org: Organisation, facts: list[ContactFacts], batch: int) -> None:
+    """What the route stage does after matching the customer: decide, plan, then write the
+    batch with its incident check and overflow placement."""
+    for chunk, session in _batches(app, facts, batch):
+        write_batch(session, org, [_plan(decide_route(f, org), f) for f in chunk], utcnow())
+
+
+def _batches(
+    app: App, facts: list[ContactFacts], batch: int
+) -> Iterator[tuple[list[ContactFacts], Session]]:
+    """(contacts, session) per batch, `TRANSACTION` contacts committed at a time."""
+    for start in range(0, len(facts), TRANSACTION):
         with unit_of_work(app.sessions) as session:
-            for item in facts[start : start + BATCH]:
-                decision = replace(fixed, deadline_at=item.received_at + timedelta(hours=16))
-                _store(session, decision, item)
+            chunk = facts[start : start + TRANSACTION]
+            for first in range(0, len(chunk), batch):
+                yield chunk[first : first + batch], session
 
 
-def route_and_write(app: App, org: Organisation, facts: list[ContactFacts]) -> None:
-    """What the route stage does after matching the customer: decide, store, incident check,
-    overflow check."""
-    for start in range(0, len(facts), BATCH):
-        with unit_of_work(app.sessions) as session:
-            for item in facts[start : start + BATCH]:
-                decision = decide_route(item, org)
-                case, task = _store(session, decision, item)
-                case.product, case.region, case.tags = (
-                    decision.product,
-                    decision.region,
-                    list(decision.tags),
-                )
-                watch_for_incident(session, org, case)
-                place_task(session, org, task, utcnow())
-
-
-def _store(session, decision: RoutingDecision, item: ContactFacts):  # type: ignore[no-untyped-def]
-    case = open_case(
-        session, decision, customer_id=None, subject="benchmark", opened_at=item.received_at
-    )
-    kind = TaskKind.TRIAGE if decision.unit == "triage" else TaskKind.ANSWER
-    task = add_task(
-        session,
-        case,
-        kind=kind,
+def _plan(decision: RoutingDecision, item: ContactFacts) -> Work:
+    case = plan_case(decision, customer_id=None, subject="benchmark", opened_at=item.received_at)
+    task = plan_task(
+        None,
+        kind=TaskKind.TRIAGE if decision.unit == "triage" else TaskKind.ANSWER,
         unit=decision.unit,
         contact_id=None,
         priority=decision.priority,
         due_at=decision.deadline_at,
         title="benchmark",
     )
-    return case, task
+    return Work(case, task, new_case=True)
 
 
 def rate(work: Callable[[], None], count: int) -> float:
@@ -128,7 +141,9 @@ def rate(work: Callable[[], None], count: int) -> float:
     return count / (time.perf_counter() - began)
 
 
-def measure(database_url: str, org: Organisation, facts: list[ContactFacts]) -> dict[str, float]:
+def measure(
+    database_url: str, org: Organisation, facts: list[ContactFacts], batch: int
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         results = {}
         for name, work in (("write only", write_only), ("rules + write", route_and_write)):
@@ -137,7 +152,7 @@ def measure(database_url: str, org: Organisation, facts: list[ContactFacts]) -> 
                 app = open_app(Settings(home=Path(home), database_url=fresh_url))
                 app.sync_organisation()
                 forget_throughputs()
-                results[name] = rate(lambda: work(app, org, facts), len(facts))  # noqa: B023
+                results[name] = rate(lambda: work(app, org, facts, batch), len(facts))  # noqa: B023
                 app.close()
         return results
 
@@ -164,19 +179,20 @@ class _fresh:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contacts", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=32, help="contacts written at once")
     parser.add_argument("--postgres", default=POSTGRES, help="admin URL; '' to skip")
     args = parser.parse_args()
     org = load_organisation(REPO / "samples" / "org")
     facts = contacts(args.contacts)
     rules_only = rate(lambda: [decide_route(f, org) for f in facts], len(facts))
-    print(f"{args.contacts} contacts, {len(org.rules)} rules")
+    print(f"{args.contacts} contacts, {len(org.rules)} rules, batches of {args.batch}")
     print(f"rules only (no database): {rules_only:,.0f} contacts/s")
     databases = [("SQLite", "")]
     if args.postgres:
         databases.append(("PostgreSQL", args.postgres))
     for label, url in databases:
         try:
-            results = measure(url, org, facts)
+            results = measure(url, org, facts, args.batch)
         except sa.exc.OperationalError as error:
             print(f"{label}: not reachable ({error.__class__.__name__})")
             continue

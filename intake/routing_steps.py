@@ -1,18 +1,20 @@
-"""The steps of the route stage, one small function each (listed in `intake.stages.route`)."""
+"""The steps of the route stage, one small function each (listed in `intake.stages.route`):
+steps for one contact take `(app, session, routing)`, steps for the batch
+`(app, session, batch)`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from intake.app import App
 from intake.customers import match_customer
-from workflow.audit import record
-from workflow.cases import add_task, case_replied_to, join_case, open_case
-from workflow.incidents import watch_for_incident
+from workflow.audit import AuditRows, record
+from workflow.batch_writer import Work, write_batch
+from workflow.cases import case_replied_to, join_case, plan_case, plan_task
 from workflow.models import Case, Contact, Customer, Task, TaskKind, utcnow
-from workflow.overflow import place_task
 from workflow.routing import ContactFacts, RoutingDecision, decide_route
 
 
@@ -75,8 +77,9 @@ def decide(app: App, session: Session, routing: Routing) -> None:
     contact.region = contact.region or routing.decision.region
 
 
-def join_or_open_case(app: App, session: Session, routing: Routing) -> None:
-    """A reply joins its case (reopened if answered or closed); anything else opens one."""
+def join_or_plan_case(app: App, session: Session, routing: Routing) -> None:
+    """A reply joins its case (reopened if answered or closed); anything else plans a new one,
+    which the batch writer inserts with the others of the batch."""
     contact, decision = routing.contact, routing.decision
     assert decision is not None
     match = case_replied_to(session, thread_message_ids(contact), contact.subject)
@@ -85,9 +88,9 @@ def join_or_open_case(app: App, session: Session, routing: Routing) -> None:
         join_case(session, case, decision)
         case.routing_trail = [*case.routing_trail, f"reply joined the case by {match.found_by}"]
         routing.joined_existing_case = True
+        contact.case_id = case.id
     else:
-        case = open_case(
-            session,
+        case = plan_case(
             decision,
             customer_id=contact.customer_id,
             subject=contact.subject,
@@ -96,7 +99,6 @@ def join_or_open_case(app: App, session: Session, routing: Routing) -> None:
         if match.note:
             case.routing_trail = [*case.routing_trail, f"{match.note}: a new case was opened"]
     routing.case = case
-    contact.case_id = case.id
 
 
 def thread_message_ids(contact: Contact) -> list[str]:
@@ -109,15 +111,14 @@ def thread_message_ids(contact: Contact) -> list[str]:
     ]
 
 
-def add_work_task(app: App, session: Session, routing: Routing) -> None:
+def plan_work_task(app: App, session: Session, routing: Routing) -> None:
     contact, decision, case = routing.contact, routing.decision, routing.case
     assert decision is not None and case is not None
     # A reply stays with the unit that already has the case.
     unit = case.unit if routing.joined_existing_case else decision.unit
     kind = TaskKind.TRIAGE if unit == app.organisation.triage_unit else TaskKind.ANSWER
-    routing.task = add_task(
-        session,
-        case,
+    routing.task = plan_task(
+        case.id,
         kind=kind,
         unit=unit,
         contact_id=contact.id,
@@ -127,9 +128,9 @@ def add_work_task(app: App, session: Session, routing: Routing) -> None:
     )
 
 
-def prioritise_and_place(app: App, session: Session, routing: Routing) -> None:
-    """What routing decided beyond the unit goes on the case and task; a new case may join or
-    open an incident; a task its unit would finish too late moves to the backup unit."""
+def prioritise(app: App, session: Session, routing: Routing) -> None:
+    """What routing decided beyond the unit goes on the case and task (the incident check and
+    the overflow placement run on the whole batch, in `write_routed`)."""
     decision, case, task = routing.decision, routing.case, routing.task
     assert decision is not None and case is not None and task is not None
     case.product = case.product or decision.product
@@ -137,22 +138,42 @@ def prioritise_and_place(app: App, session: Session, routing: Routing) -> None:
     case.tags = sorted({*case.tags, *decision.tags})
     if decision.resolution_at is not None:
         task.payload = {**task.payload, "resolution_due_at": decision.resolution_at.isoformat()}
-    organisation = app.organisation
-    if not routing.joined_existing_case:
-        watch_for_incident(session, organisation, case)
-    move = place_task(session, organisation, task, utcnow())
-    if move is not None:
-        case.routing_trail = [*case.routing_trail, f"overflow to {move.to_unit}: {move.reason}"]
 
 
-def record_routed(app: App, session: Session, routing: Routing) -> None:
-    assert routing.case is not None and routing.task is not None
-    record(
-        session,
-        "router",
-        "contact",
-        routing.contact.id,
-        "routed",
-        case=routing.case.reference,
-        unit=routing.task.unit,
-    )
+def replies_within(routing: Routing, batch: Sequence[Routing]) -> bool:
+    """True when the contact answers a message of a contact planned in `batch` but not written
+    yet: that case must be written first for the reply to find it."""
+    planned = {r.contact.message_id for r in batch if r.contact.message_id}
+    return any(message_id in planned for message_id in thread_message_ids(routing.contact))
+
+
+def write_routed(app: App, session: Session, batch: Sequence[Routing]) -> None:
+    """Write the batch's cases and tasks at once, with the incident check and the overflow
+    placement (`workflow.batch_writer`)."""
+    routed = [r for r in batch if not r.done]
+    work: list[Work] = []
+    for routing in routed:
+        assert routing.case is not None and routing.task is not None
+        work.append(Work(routing.case, routing.task, new_case=not routing.joined_existing_case))
+    write_batch(session, app.organisation, work, utcnow())
+    for routing in routed:
+        assert routing.case is not None
+        routing.contact.case_id = routing.case.id
+
+
+def record_routed(app: App, session: Session, batch: Sequence[Routing]) -> None:
+    """The "routed" audit event of each contact of the batch, in one INSERT."""
+    audit = AuditRows()
+    for routing in batch:
+        if routing.done:
+            continue
+        assert routing.case is not None and routing.task is not None
+        audit.add(
+            "router",
+            "contact",
+            routing.contact.id,
+            "routed",
+            case=routing.case.reference,
+            unit=routing.task.unit,
+        )
+    audit.write(session)

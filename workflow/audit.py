@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from workflow.models import AuditEvent
+from workflow.models import AuditEvent, utcnow
 
 
 def record(
@@ -22,6 +24,34 @@ def record(
     )
     session.add(event)
     return event
+
+
+@dataclass
+class AuditRows:
+    """Audit events gathered for one multi-row INSERT: a batch writer records dozens of events
+    whose ids nobody reads, and an ORM object each cost more than the row itself."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self, actor: str, entity_type: str, entity_id: object, action: str, **detail: Any
+    ) -> None:
+        self.rows.append(
+            {
+                "at": utcnow(),
+                "actor": actor,
+                "entity_type": entity_type,
+                "entity_id": str(entity_id),
+                "action": action,
+                "detail": {key: _jsonable(value) for key, value in detail.items()},
+            }
+        )
+
+    def write(self, session: Session) -> None:
+        """Insert the gathered events in the session's transaction, in the order recorded."""
+        if self.rows:
+            session.execute(insert(AuditEvent.__table__), self.rows)
+            self.rows = []
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.audit import record
-from workflow.models import Case, CaseStatus, Contact, OutboxMessage, Task, TaskKind, utcnow
+from workflow.models import (
+    Case,
+    CaseStatus,
+    Contact,
+    OutboxMessage,
+    Task,
+    TaskKind,
+    TaskStatus,
+    utcnow,
+)
 from workflow.routing import RoutingDecision
 
 # "[C-000123]" as we write it in subjects; mail clients may change the case of the letter.
@@ -20,6 +29,28 @@ _SUBJECT_REFERENCE = re.compile(r"\[\s*C-(\d{1,12})\s*\]", re.IGNORECASE)
 
 def case_reference(case_id: int) -> str:
     return f"C-{case_id:06d}"
+
+
+def plan_case(
+    decision: RoutingDecision, *, customer_id: int | None, subject: str, opened_at: datetime
+) -> Case:
+    """A new case as routing decided it, not yet in any session (see `open_case` and
+    `workflow.batch_writer`)."""
+    return Case(
+        customer_id=customer_id,
+        unit=decision.unit,
+        topic=decision.topic,
+        subject=subject[:1000],
+        status=CaseStatus.OPEN,
+        priority=decision.priority,
+        opened_at=opened_at,
+        deadline_at=decision.deadline_at,
+        routing_trail=list(decision.trail),
+        # Set here rather than after the insert: one UPDATE fewer per contact.
+        product=decision.product,
+        region=decision.region,
+        tags=sorted(set(decision.tags)),
+    )
 
 
 def open_case(
@@ -31,20 +62,7 @@ def open_case(
     opened_at: datetime,
     actor: str = "router",
 ) -> Case:
-    case = Case(
-        customer_id=customer_id,
-        unit=decision.unit,
-        topic=decision.topic,
-        subject=subject[:1000],
-        priority=decision.priority,
-        opened_at=opened_at,
-        deadline_at=decision.deadline_at,
-        routing_trail=list(decision.trail),
-        # Set here rather than after the insert: one UPDATE fewer per contact.
-        product=decision.product,
-        region=decision.region,
-        tags=sorted(set(decision.tags)),
-    )
+    case = plan_case(decision, customer_id=customer_id, subject=subject, opened_at=opened_at)
     session.add(case)
     session.flush()
     case.reference = case_reference(case.id)
@@ -116,6 +134,32 @@ def join_case(
     case.routing_trail = [*case.routing_trail, *decision.trail]
 
 
+def plan_task(
+    case_id: int | None,
+    *,
+    kind: TaskKind,
+    unit: str,
+    contact_id: int | None,
+    priority: int,
+    due_at: datetime | None,
+    title: str,
+) -> Task:
+    """A new open task, not yet in any session; `case_id` may follow once its case is written
+    (see `workflow.batch_writer`)."""
+    return Task(
+        case_id=case_id,
+        contact_id=contact_id,
+        unit=unit,
+        kind=kind,
+        status=TaskStatus.OPEN,
+        priority=priority,
+        due_at=due_at,
+        title=title[:1000],
+        payload={},
+        created_at=utcnow(),
+    )
+
+
 def add_task(
     session: Session,
     case: Case,
@@ -128,15 +172,14 @@ def add_task(
     title: str,
     actor: str = "router",
 ) -> Task:
-    task = Task(
-        case_id=case.id,
-        contact_id=contact_id,
-        unit=unit,
+    task = plan_task(
+        case.id,
         kind=kind,
+        unit=unit,
+        contact_id=contact_id,
         priority=priority,
         due_at=due_at,
-        title=title[:1000],
-        created_at=utcnow(),
+        title=title,
     )
     session.add(task)
     session.flush()

@@ -9,10 +9,11 @@ the same kind join the open incident while contacts keep arriving within the win
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.audit import record
@@ -30,56 +31,229 @@ _KNOWN_KEY = "workflow.incidents.known"
 
 
 @dataclass(frozen=True)
+class Opening:
+    """An incident opened on cases of which some are not written yet: its audit event (naming
+    their references) and the supervisors' task (on `case`) wait for them (`announce`)."""
+
+    incident: Incident
+    case: Case
+    cases: tuple[Case, ...]
+
+
+@dataclass(frozen=True)
 class IncidentOutcome:
     """What incident detection did for one case: nothing, joined or opened an incident."""
 
     incident_id: int | None = None
     opened: bool = False
     linked_cases: int = 0
+    # Set when the opening waits for the batch's cases to be written.
+    opening: Opening | None = None
+
+
+@dataclass(frozen=True)
+class UnwrittenTasks:
+    """A batch writer's tasks that are not in the database yet, by case (the Python object: a
+    new case has no id yet), and the cases it opens (none of their tasks is written)."""
+
+    by_case: dict[int, list[Task]] = field(default_factory=dict)
+    new_cases: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, work: Sequence[tuple[Case, Task]], new_cases: Sequence[Case]) -> UnwrittenTasks:
+        by_case: dict[int, list[Task]] = {}
+        for case, task in work:
+            by_case.setdefault(id(case), []).append(task)
+        return cls(by_case, frozenset(id(c) for c in new_cases))
 
 
 def watch_for_incident(
-    session: Session, org: Organisation, case: Case, actor: str = "router"
+    session: Session,
+    org: Organisation,
+    case: Case,
+    actor: str = "router",
+    unwritten: UnwrittenTasks | None = None,
 ) -> IncidentOutcome:
-    """Link `case` to an incident of its kind, opening one when enough cases came at once."""
+    """Link `case` (written) to an incident of its kind, opening one when enough cases came at
+    once."""
+    return watch_for_incidents(session, org, [case], actor, unwritten)[0]
+
+
+def watch_for_incidents(
+    session: Session,
+    org: Organisation,
+    cases: Sequence[Case],
+    actor: str = "router",
+    unwritten: UnwrittenTasks | None = None,
+) -> list[IncidentOutcome]:
+    """`watch_for_incident` for the new cases of a batch, in routing order, with the outcome of
+    routing them one at a time (cases later in the batch do not count for a case). The cases
+    may be not yet written (no id): links are then made in memory, written with the insert,
+    and an incident's opening is left to `announce` (`IncidentOutcome.opening`). What the
+    database knows of the batch's kinds is read once (`_KindsView`), not once per case.
+    `unwritten`: tasks a batch writer has yet to insert."""
     policy = org.incidents
-    if policy is None or case.topic is None or (case.product is None and case.region is None):
-        return IncidentOutcome()
+    if policy is None:
+        return [IncidentOutcome() for _ in cases]
+    watched = [c for c in cases if _watchable(c)]
+    missed = [c for c in watched if _known_active_incident(session, c, _since(c, policy)) is None]
+    view = _KindsView.read(session, missed, policy, watched)
+    return [
+        _watch(session, org, policy, case, view, actor, unwritten)
+        if _watchable(case)
+        else IncidentOutcome()
+        for case in cases
+    ]
+
+
+def _watchable(case: Case) -> bool:
+    return case.topic is not None and (case.product is not None or case.region is not None)
+
+
+def _since(case: Case, policy: IncidentPolicy) -> datetime:
+    return case.opened_at - timedelta(minutes=policy.window_minutes)
+
+
+def _watch(
+    session: Session,
+    org: Organisation,
+    policy: IncidentPolicy,
+    case: Case,
+    view: _KindsView,
+    actor: str,
+    unwritten: UnwrittenTasks | None,
+) -> IncidentOutcome:
     if case.incident_id is not None:
         return IncidentOutcome(case.incident_id)
-    since = case.opened_at - timedelta(minutes=policy.window_minutes)
-    incident = _known_active_incident(session, case, since) or _active_incident(
-        session, case, since
-    )
+    since = _since(case, policy)
+    incident = _known_active_incident(session, case, since) or view.active(session, case, since)
     if incident is not None:
-        _link(session, incident, [case], policy)
+        _link(session, incident, [case], policy, unwritten)
         incident.contacts += 1
         _remember(session, case, incident, case.opened_at)
+        view.linked(case, incident, case.opened_at)
         return IncidentOutcome(incident.id, linked_cases=1)
-    cases = list(
-        session.scalars(
-            select(Case).where(
-                _same_kind(case),
-                Case.incident_id.is_(None),
-                Case.opened_at >= since,
-                Case.opened_at <= case.opened_at,
-            )
-        )
-    )
-    if case not in cases:
-        cases.append(case)
+    cases = view.unlinked(case, since)
     if len(cases) < policy.min_contacts:
         return IncidentOutcome()
-    incident = _open_incident(session, org, case, cases, policy, actor)
-    _remember(session, case, incident, max(c.opened_at for c in cases))
-    return IncidentOutcome(incident.id, opened=True, linked_cases=len(cases))
+    incident = _open_incident(session, case, cases, policy, unwritten)
+    latest = max(c.opened_at for c in cases)
+    _remember(session, case, incident, latest)
+    view.opened(case, incident, latest)
+    opening = Opening(incident, case, tuple(cases))
+    if all(c.id is not None for c in cases):
+        announce(session, org, opening, actor)
+        return IncidentOutcome(incident.id, opened=True, linked_cases=len(cases))
+    return IncidentOutcome(incident.id, opened=True, linked_cases=len(cases), opening=opening)
 
 
-def _same_kind(case: Case) -> ColumnElement[bool]:
-    """Same topic and product; without a product, same topic and region."""
-    if case.product is not None:
-        return (Case.topic == case.topic) & (Case.product == case.product)
-    return (Case.topic == case.topic) & (Case.product.is_(None)) & (Case.region == case.region)
+Kind = tuple[str | None, str | None, str | None]
+
+
+@dataclass
+class _KindsView:
+    """What the database holds for some kinds of case, read with three queries, then kept up to
+    date with what the batch does: per kind its open incidents (newest last) with the time of
+    their latest case, and its cases not linked to an incident within the batch's window."""
+
+    incidents: dict[Kind, list[tuple[Incident, datetime | None]]] = field(default_factory=dict)
+    # Per kind, cases in the order they were written or routed (the batch's after the others).
+    unlinked_cases: dict[Kind, list[Case]] = field(default_factory=dict)
+
+    @classmethod
+    def read(
+        cls,
+        session: Session,
+        cases: Sequence[Case],
+        policy: IncidentPolicy,
+        batch: Sequence[Case],
+    ) -> _KindsView:
+        """The view of the kinds of `cases`; `batch`: all the cases being watched, in order."""
+        if not cases:
+            return cls()
+        kinds = {_kind_key(c) for c in cases}
+        topics = sorted({c.topic for c in cases if c.topic is not None})
+        # Read without a flush: what this transaction changed in memory (an incident closed,
+        # a case linked) is judged below by the values the identity map keeps.
+        with session.no_autoflush:
+            open_incidents = [
+                i
+                for i in session.scalars(
+                    select(Incident)
+                    .where(Incident.status == OPEN, Incident.topic.in_(topics))
+                    .order_by(Incident.id)
+                )
+                if i.status == OPEN and _incident_kind(i) in kinds
+            ]
+        latest: dict[int | None, datetime] = {}
+        if open_incidents:
+            latest = {
+                incident_id: opened_at
+                for incident_id, opened_at in session.execute(
+                    select(Case.incident_id, func.max(Case.opened_at))
+                    .where(Case.incident_id.in_([i.id for i in open_incidents]))
+                    .group_by(Case.incident_id)
+                )
+            }
+        view = cls()
+        for incident in open_incidents:
+            entry = (incident, latest.get(incident.id))
+            view.incidents.setdefault(_incident_kind(incident), []).append(entry)
+        with session.no_autoflush:
+            pool = session.scalars(
+                select(Case)
+                .where(
+                    Case.topic.in_(topics),
+                    Case.incident_id.is_(None),
+                    Case.opened_at >= min(_since(c, policy) for c in cases),
+                    Case.opened_at <= max(c.opened_at for c in cases),
+                )
+                .order_by(Case.opened_at, Case.id)
+            ).all()
+        in_batch = {id(c) for c in batch}
+        for found in [*(c for c in pool if id(c) not in in_batch), *batch]:
+            if _kind_key(found) in kinds:
+                view.unlinked_cases.setdefault(_kind_key(found), []).append(found)
+        return view
+
+    def active(self, session: Session, case: Case, since: datetime) -> Incident | None:
+        """The newest open incident of the case's kind whose latest case is within the window;
+        an open incident that went quiet is closed on the way (as `_active_incident`)."""
+        stack = self.incidents.get(_kind_key(case))
+        if not stack:
+            return None
+        incident, latest = stack[-1]
+        if latest is not None and latest >= since:
+            return incident
+        stack.pop()
+        incident.status, incident.closed_at = CLOSED, utcnow()
+        record(session, "router", "incident", incident.id, "closed", reason="no new contacts")
+        return None
+
+    def unlinked(self, case: Case, since: datetime) -> list[Case]:
+        """Cases of the kind of `case` in its window not linked to an incident, `case` included,
+        none routed after it."""
+        found: list[Case] = []
+        for other in self.unlinked_cases.get(_kind_key(case), []):
+            if other.incident_id is None and since <= other.opened_at <= case.opened_at:
+                found.append(other)
+            if other is case:
+                return found
+        return [*found, case]
+
+    def linked(self, case: Case, incident: Incident, opened_at: datetime) -> None:
+        stack = self.incidents.get(_kind_key(case), [])
+        for number, (known, latest) in enumerate(stack):
+            if known is incident:
+                stack[number] = (known, opened_at if latest is None else max(latest, opened_at))
+
+    def opened(self, case: Case, incident: Incident, latest: datetime) -> None:
+        self.incidents.setdefault(_kind_key(case), []).append((incident, latest))
+
+
+def _incident_kind(incident: Incident) -> Kind:
+    product = incident.product
+    return (incident.topic, product, None if product is not None else incident.region)
 
 
 def describe(topic: str, product: str | None, region: str | None) -> str:
@@ -88,14 +262,14 @@ def describe(topic: str, product: str | None, region: str | None) -> str:
     )
 
 
-def _kind_key(case: Case) -> tuple[str | None, str | None, str | None]:
+def _kind_key(case: Case) -> Kind:
     return (case.topic, case.product, None if case.product is not None else case.region)
 
 
 def _known_active_incident(session: Session, case: Case, since: datetime) -> Incident | None:
     """The incident this transaction last linked a case of this kind to, while its latest case
     is still within the window: saves two queries per contact during a surge. Only a hit is
-    trusted; anything else is asked of the database (`_active_incident`)."""
+    trusted; anything else is asked of the database (`_KindsView`)."""
     known = session.info.get(_KNOWN_KEY, {}).get(_kind_key(case))
     if known is None:
         return None
@@ -114,37 +288,12 @@ def _remember(session: Session, case: Case, incident: Incident, latest: datetime
     known[_kind_key(case)] = (incident, latest)
 
 
-def _active_incident(session: Session, case: Case, since: datetime) -> Incident | None:
-    """The open incident of the case's kind whose latest case is within the window; an open
-    incident that went quiet is closed on the way."""
-    product_matches = (
-        Incident.product == case.product
-        if case.product is not None
-        else (Incident.product.is_(None) & (Incident.region == case.region))
-    )
-    incident = session.scalar(
-        select(Incident)
-        .where(Incident.status == OPEN, Incident.topic == case.topic, product_matches)
-        .order_by(Incident.id.desc())
-        .limit(1)
-    )
-    if incident is None:
-        return None
-    latest = session.scalar(select(func.max(Case.opened_at)).where(Case.incident_id == incident.id))
-    if latest is not None and latest >= since:
-        return incident
-    incident.status, incident.closed_at = CLOSED, utcnow()
-    record(session, "router", "incident", incident.id, "closed", reason="no new contacts")
-    return None
-
-
 def _open_incident(
     session: Session,
-    org: Organisation,
     case: Case,
     cases: list[Case],
     policy: IncidentPolicy,
-    actor: str,
+    unwritten: UnwrittenTasks | None,
 ) -> Incident:
     assert case.topic is not None
     what = describe(case.topic, case.product, case.region)
@@ -159,7 +308,16 @@ def _open_incident(
     )
     session.add(incident)
     session.flush()
-    _link(session, incident, cases, policy)
+    _link(session, incident, cases, policy, unwritten)
+    return incident
+
+
+def announce(session: Session, org: Organisation, opening: Opening, actor: str = "router") -> Task:
+    """The audit event of an opened incident and the supervisors' task, once its cases are
+    written."""
+    policy = org.incidents
+    assert policy is not None
+    incident = opening.incident
     record(
         session,
         actor,
@@ -167,35 +325,44 @@ def _open_incident(
         incident.id,
         "opened",
         title=incident.title,
-        cases=[c.reference for c in cases],
+        cases=[c.reference for c in opening.cases],
         notify=policy.notify_unit,
     )
-    _notify_supervisors(session, org, incident, case, policy)
-    return incident
+    return _notify_supervisors(session, org, incident, opening.case, policy)
 
 
-def _link(session: Session, incident: Incident, cases: list[Case], policy: IncidentPolicy) -> None:
+def _link(
+    session: Session,
+    incident: Incident,
+    cases: list[Case],
+    policy: IncidentPolicy,
+    unwritten: UnwrittenTasks | None,
+) -> None:
     """Link the cases and raise their priority, and that of their unfinished tasks."""
     note = f"incident #{incident.id} ({incident.title}) -> priority {policy.priority}"
     for case in cases:
         case.incident_id = incident.id
         case.priority = min(case.priority, policy.priority)
         case.routing_trail = [*case.routing_trail, note]
-    for task in _unfinished_tasks(session, [c.id for c in cases]):
+    for task in _unfinished_tasks(session, cases, unwritten or UnwrittenTasks()):
         if task.priority > policy.priority:
             task.priority = policy.priority
 
 
-def _unfinished_tasks(session: Session, case_ids: list[int]) -> list[Task]:
+def _unfinished_tasks(session: Session, cases: list[Case], unwritten: UnwrittenTasks) -> list[Task]:
     """The open and claimed tasks of the cases, as this transaction sees them, mostly without a
     flush (an autoflush here would write the links just made: a flush of its own per contact).
     The rows are read as stored and judged by their values in memory, which the identity map
-    keeps; only a task of theirs not inserted yet needs the flush."""
-    wanted = set(case_ids)
-    if any(isinstance(t, Task) and t.case_id in wanted for t in session.new):
-        session.flush()
-    with session.no_autoflush:
-        tasks = session.scalars(select(Task).where(Task.case_id.in_(case_ids))).all()
+    keeps; only a task of theirs not inserted yet needs the flush. A batch writer's unwritten
+    tasks are taken as they are, and the cases it opened have no others to ask for."""
+    tasks = [t for case in cases for t in unwritten.by_case.get(id(case), [])]
+    stored = [case.id for case in cases if id(case) not in unwritten.new_cases]
+    if stored:
+        wanted = set(stored)
+        if any(isinstance(t, Task) and t.case_id in wanted for t in session.new):
+            session.flush()
+        with session.no_autoflush:
+            tasks += session.scalars(select(Task).where(Task.case_id.in_(stored))).all()
     return [t for t in tasks if t.status in (TaskStatus.OPEN, TaskStatus.CLAIMED)]
 
 

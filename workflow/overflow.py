@@ -94,8 +94,14 @@ def _measure(session: Session, org: Organisation, unit: str, now: datetime) -> T
     )
     calendar = business_calendar(org.calendar(org.unit(unit).calendar))
     hours = calendar.business_hours_between(since, now)
-    if (done or 0) >= org.overflow.min_done and hours > 0:
-        return Throughput(unit, (done or 0) / hours, measured=True)
+    return throughput_from(org, unit, done or 0, hours)
+
+
+def throughput_from(org: Organisation, unit: str, done: int, hours: float) -> Throughput:
+    """The rate of `done` answers over `hours` business hours; with too few of them, an estimate
+    from the unit's agents (the surge simulator measures its own history with this too)."""
+    if done >= org.overflow.min_done and hours > 0:
+        return Throughput(unit, done / hours, measured=True)
     agents = len(org.agents_of(unit))
     return Throughput(unit, agents * ESTIMATED_TASKS_PER_AGENT_HOUR, measured=False)
 
@@ -176,7 +182,7 @@ def _move_if_sooner(
     there = predicted_finish(
         org, throughput(session, org, backup, now), backup_ahead, _minutes(task), now
     )
-    if there is None or (here is not None and there >= here):
+    if not backup_is_sooner(here, there, task.due_at):
         return None
     reason = (
         f"predicted to finish {_when(here)} after its deadline {task.due_at:%Y-%m-%d %H:%M %Z} "
@@ -186,6 +192,14 @@ def _move_if_sooner(
     task.original_unit, task.unit = task.unit, backup
     record(session, "overflow", "task", task.id, "overflowed", to=backup, reason=reason)
     return move
+
+
+def backup_is_sooner(here: datetime | None, there: datetime | None, due_at: datetime) -> bool:
+    """True when work predicted to finish `here` misses `due_at` and the backup, finishing
+    `there`, would be done sooner: the one rule of every overflow move."""
+    if here is not None and here <= due_at:
+        return False
+    return there is not None and (here is None or there < here)
 
 
 def _minutes(task: Task) -> float:

@@ -1,0 +1,201 @@
+"""The surge simulator: contacts through the real routing and queue rules, agents in business
+hours, absences and substitutes, policies compared, and the `intake simulate` command."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.cli_runner import run_intake
+from tests.conftest import SAMPLES
+from workflow.org import Organisation, load_organisation
+from workflow.org_models import Absence
+from workflow.routing import ContactFacts
+from workflow.simulation.arrivals import Arrival, draw_arrivals
+from workflow.simulation.capacity import Staffing
+from workflow.simulation.events import simulate
+from workflow.simulation.policies import POLICIES, policy_named
+from workflow.simulation.report import summarise
+from workflow.simulation.runs import run_policies
+from workflow.simulation.scenario import (
+    Scenario,
+    ScenarioError,
+    TopicLoad,
+    load_scenario,
+    parse_surge,
+)
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+MONDAY = date(2026, 11, 23)
+ORG_DIR = SAMPLES / "org"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def org() -> Organisation:
+    return load_organisation(ORG_DIR)
+
+
+@pytest.fixture(scope="module")
+def demo_week(org: Organisation) -> Scenario:
+    return load_scenario(org, ORG_DIR / "simulation.yaml", MONDAY)
+
+
+def test_the_same_seed_gives_the_same_outcomes_and_another_seed_others(
+    org: Organisation, demo_week: Scenario
+) -> None:
+    first = run_policies(org, demo_week, POLICIES[:1], days=2, seed=5)[0].result.outcomes
+    again = run_policies(org, demo_week, POLICIES[:1], days=2, seed=5)[0].result.outcomes
+    other = run_policies(org, demo_week, POLICIES[:1], days=2, seed=6)[0].result.outcomes
+    assert first == again
+    assert first != other
+
+
+def test_a_2x_monday_surge_doubles_mondays_arrivals_and_leaves_tuesday_alone(
+    org: Organisation, demo_week: Scenario
+) -> None:
+    surged = demo_week.with_surges({parse_surge("monday=2.0")[0]: 2.0})
+    usual = _arrivals_per_day(draw_arrivals(demo_week, org.timezone, 2, seed=3))
+    busy = _arrivals_per_day(draw_arrivals(surged, org.timezone, 2, seed=3))
+    assert 1.8 < busy[MONDAY] / usual[MONDAY] < 2.2
+    assert 0.85 < busy[MONDAY + timedelta(days=1)] / usual[MONDAY + timedelta(days=1)] < 1.15
+
+
+def test_least_slack_with_overflow_meets_more_deadlines_than_fifo_under_a_monday_surge(
+    org: Organisation, demo_week: Scenario
+) -> None:
+    surged = demo_week.with_surges({0: 2.0})
+    policies = (policy_named("fifo"), policy_named("least-slack"))
+    fifo, least_slack = (
+        summarise(org, run.result) for run in run_policies(org, surged, policies, 5, seed=1)
+    )
+    assert least_slack.total.met_percent > fifo.total.met_percent
+    assert least_slack.overflow_moves > 0
+    assert fifo.overflow_moves == 0
+    # Nothing is lost: every contact is answered in both, deadline met or not.
+    assert fifo.total.unanswered == least_slack.total.unanswered == 0
+
+
+def test_an_absent_agent_takes_no_work_and_the_substitute_serves_their_unit(
+    org: Organisation,
+) -> None:
+    # Katarzyna Wójcik (deliveries) away all week; Ewa Szymańska (complaints) stands in.
+    away = Absence("k.wojcik", MONDAY, MONDAY + timedelta(days=6), "e.szymanska")
+    with_absence = replace(org, absences=(away,))
+    without = replace(org, absences=())
+    # Complaints keep the substitute busy too: standing in costs their own unit hours.
+    loads = (TopicLoad("delivery", 150, 8.0), TopicLoad("complaint", 30, 20.0))
+    scenario = Scenario(MONDAY, loads, handling_sigma=0.3)
+    assert (
+        Staffing(with_absence).unit_hours_on(MONDAY)["deliveries"]
+        < Staffing(without).unit_hours_on(MONDAY)["deliveries"]
+    )
+    fifo = (policy_named("fifo"),)
+    absent_run = run_policies(with_absence, scenario, fifo, 3, seed=2)[0].result
+    full_run = run_policies(without, scenario, fifo, 3, seed=2)[0].result
+    assert not any(o.agent == "k.wojcik" for o in absent_run.outcomes)
+    covered = [o for o in absent_run.outcomes if o.agent == "e.szymanska"]
+    assert any(o.unit == "deliveries" for o in covered)
+    assert not any(o.agent == "e.szymanska" and o.unit == "deliveries" for o in full_run.outcomes)
+    absent_wait = summarise(with_absence, absent_run).total.mean_wait_hours
+    assert absent_wait > summarise(without, full_run).total.mean_wait_hours
+
+
+def test_a_contact_on_saturday_is_due_and_answered_in_monday_business_hours(
+    org: Organisation,
+) -> None:
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=WARSAW)
+    facts = ContactFacts(
+        topic="delivery",
+        topic_score=0.9,
+        sentiment="neutral",
+        sentiment_score=0.8,
+        channel="email",
+        language="pl",
+        received_at=saturday,
+    )
+    result = simulate(
+        org,
+        [Arrival(0, facts, handling_minutes=20, expected_minutes=8)],
+        policy_named("least-slack"),
+        start=saturday - timedelta(hours=10),
+        end=saturday + timedelta(hours=14),
+    )
+    (outcome,) = result.outcomes
+    # Eight business hours of the office calendar, which is closed at the weekend: Monday 16:00.
+    assert outcome.due_at == datetime(2026, 11, 30, 16, 0, tzinfo=WARSAW)
+    assert outcome.started_at == datetime(2026, 11, 30, 8, 0, tzinfo=WARSAW)
+    assert outcome.finished_at == datetime(2026, 11, 30, 8, 20, tzinfo=WARSAW)
+    assert outcome.met_deadline
+
+
+def test_a_scenario_mistake_names_the_file_line_and_key(org: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "simulation.yaml"
+    path.write_text("start: 2026-11-23\ntopics:\n  billing: {per_day: lots, handling_minutes: 9}\n")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(org, path, MONDAY)
+    assert f"{path}, line 3: topics.billing.per_day: expected a number" in str(raised.value)
+
+
+def test_simulate_command_prints_the_comparison_and_writes_a_png(tmp_path: Path) -> None:
+    chart = tmp_path / "surge.png"
+    done = run_intake(
+        tmp_path,
+        "simulate",
+        "--org",
+        str(ORG_DIR),
+        "--days",
+        "2",
+        "--surge",
+        "monday=2.0",
+        "--policy",
+        "fifo",
+        "--policy",
+        "least-slack",
+        "--seed",
+        "4",
+        "--chart",
+        str(chart),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "least slack with overflow - FIFO:" in done.stdout
+    assert "deliveries-warsaw" in done.stdout
+    data = chart.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    assert len(data) > 20_000
+
+
+def test_simulate_command_gives_the_same_figures_in_separate_processes(tmp_path: Path) -> None:
+    # String hashing (and so set order) differs per process; the simulation must not depend on it.
+    args = ("simulate", "--org", str(ORG_DIR), "--days", "2", "--surge", "mon=2", "--seed", "9")
+    first = run_intake(tmp_path, *args, PYTHONHASHSEED="1")
+    second = run_intake(tmp_path, *args, PYTHONHASHSEED="2")
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert _without_speed(first.stdout) == _without_speed(second.stdout)
+
+
+def _without_speed(output: str) -> str:
+    return re.sub(r"events, [\d,]+/s", "events", output)
+
+
+def test_simulate_command_rejects_a_malformed_surge_with_a_readable_message(
+    tmp_path: Path,
+) -> None:
+    done = run_intake(tmp_path, "simulate", "--org", str(ORG_DIR), "--surge", "monday=abc")
+    assert done.returncode == 2
+    assert "--surge 'monday=abc': factor 'abc' is not a number" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _arrivals_per_day(arrivals: list[Arrival]) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for arrival in arrivals:
+        day = arrival.facts.received_at.astimezone(WARSAW).date()
+        counts[day] = counts.get(day, 0) + 1
+    return counts

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup system-packages lint format samples clean
+.PHONY: run test setup system-packages web-assets lint format samples clean
 
 run: setup
 	$(BIN)/intake demo
@@ -16,7 +16,10 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-setup: system-packages $(INSTALLED)
+setup: system-packages $(INSTALLED) web-assets
+
+web-assets:
+	@sh .ci/fetch-htmx.sh
 
 system-packages:
 	@sh .ci/system-packages.sh

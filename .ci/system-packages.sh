@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages Intake needs, when they are missing: Tesseract with English,
 # Polish and orientation data, the libraries opencv-python loads, fonts for the sample
-# generator, and venv support for the system Python. Uses apt as root or through sudo;
+# generator, Chromium for the browser tests, and venv support for the
+# system Python. Uses apt as root or through sudo;
 # otherwise says what to install and stops.
 set -eu
 
-PACKAGES="tesseract-ocr tesseract-ocr-eng tesseract-ocr-pol tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por libgl1 libglib2.0-0 fonts-dejavu-core dovecot-imapd"
+PACKAGES="tesseract-ocr tesseract-ocr-eng tesseract-ocr-pol tesseract-ocr-osd tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por libgl1 libglib2.0-0 fonts-dejavu-core dovecot-imapd chromium"
 
 missing=""
 for package in $PACKAGES; do

@@ -30,6 +30,16 @@ class App:
     def organisation(self) -> Organisation:
         return self._organisation or load_organisation(self.settings.org_dir)
 
+    def reload_organisation(self) -> Organisation:
+        """Re-read the org folder after an edit and mirror it into the database. Raises OrgError
+        (and keeps the organisation in use) when the folder is invalid."""
+        organisation = load_organisation(self.settings.org_dir)
+        # Replacing the cached value is one assignment: a request in flight keeps the old one.
+        self._organisation = organisation
+        self.__dict__["organisation"] = organisation
+        self.sync_organisation()
+        return organisation
+
     def sync_organisation(self) -> None:
         """Mirror the organisation's units and agents into the database for tasks to refer to."""
         with unit_of_work(self.sessions) as session:

@@ -251,6 +251,7 @@ def serve(
     from intake.channels.imap_watch import start_watchers
     from intake.jobs import default_jobs
     from intake.runner import serve as run_jobs
+    from intake.web.serving import start_web
 
     application = _open(config)
     _initialise(application)
@@ -261,12 +262,18 @@ def serve(
     jobs = default_jobs(application, pipeline_every=pipeline_every)
     # IMAP folders are watched by their own threads (IDLE or polling), not as periodic jobs.
     watchers = start_watchers(application, stop)
+    web = start_web(application, stop)
+    settings = application.settings
+    address = f"http://{settings.web_host}:{settings.web_port}/" if web else "no web UI"
     console.print(
-        f"Intake is serving ({len(jobs)} jobs, {len(watchers)} IMAP folders). Stop with Ctrl-C."
+        f"Intake is serving ({len(jobs)} jobs, {len(watchers)} IMAP folders, {address}). "
+        "Stop with Ctrl-C."
     )
     run_jobs(application, jobs, stop)
     for watcher in watchers:
         watcher.join()
+    if web is not None:
+        web.join(timeout=10)
     console.print("Stopped.")
 
 
@@ -356,8 +363,10 @@ def demo(
         raise _fail(str(error)) from None
     application = _open(config)
     _initialise(application)
+    # Scanned stacks with separator sheets: each becomes a contact per document.
+    batches = sorted((samples / "batches").glob("*.tif"))
     _print_received(
-        _ingest_with_progress(application, [row.path for row in rows], "Ingest samples")
+        _ingest_with_progress(application, [row.path for row in rows] + batches, "Ingest samples")
     )
     _print_process(_process_with_progress(application))
     with application.sessions() as session:
@@ -365,6 +374,22 @@ def demo(
         accuracy = measure(session, rows)
     _print_summary(summary, application)
     _print_accuracy(accuracy)
+    _print_demo_accounts(application)
+
+
+def _print_demo_accounts(application: App) -> None:
+    from intake.demo_users import DEMO_PASSWORD, ensure_demo_users
+
+    table = Table("user", "role", "units", title="Screens: `intake serve`, then sign in")
+    for account in ensure_demo_users(application):
+        table.add_row(account.username, account.role, ", ".join(account.units) or "all")
+    console.print(table)
+    settings = application.settings
+    console.print(
+        f"Web UI at http://{settings.web_host}:{settings.web_port}/ ; every demo account's "
+        f"password is '{DEMO_PASSWORD}' (a demo home only: change them with "
+        "`intake users password NAME`)."
+    )
 
 
 # Commands of the channels and engines live in their own modules; each registers here.
@@ -386,3 +411,9 @@ _register_classify(app)
 from intake.cli_mailroom import register as _register_mailroom  # noqa: E402
 
 _register_mailroom(app)
+from intake.cli_users import register as _register_users  # noqa: E402
+
+_register_users(app)
+from intake.cli_simulate import register as _register_simulate  # noqa: E402
+
+_register_simulate(app)

@@ -72,6 +72,12 @@ class Settings:
         "INTAKE-SEPARATOR",
         "Text of the QR code or barcode on separator sheets that split a scanned batch.",
     )
+    scan_drop_blank_pages: bool = _setting(
+        True, "Drop blank pages (the empty backs of duplex scans) when a scanned batch is split."
+    )
+    scan_upload_max_bytes: int = _setting(
+        200_000_000, "Larger files uploaded at the mailroom station are refused, not stored."
+    )
     languages: str = _setting("en,pl", "Languages the classifiers and language detection know.")
     workers: int = _setting(2, "Worker threads of the extract stage (one Tesseract each).")
     max_attempts: int = _setting(5, "Attempts of a stage before the contact is quarantined.")
@@ -92,6 +98,9 @@ class Settings:
     )
     min_language_examples: int = _setting(
         200, "Examples a language needs for a model of its own; others use the multilingual one."
+    )
+    classifier_sentence_vectors: bool = _setting(
+        True, "Topic/sentiment models also read a sentence encoder's vector: more accurate, slower."
     )
     reference_patterns: str = _setting(
         r"customer=VH-\d{6}; order=ORD-\d{7}; invoice=FV/\d{4}/\d{2}/\d{5}; policy=POL-\d{6,8}",
@@ -126,6 +135,12 @@ class Settings:
     )
     retention_days: int = _setting(
         3650, "Archived contacts and their originals are purged this many days after closing."
+    )
+    web_host: str = _setting("127.0.0.1", "Address the web UI and REST API listen on.")
+    web_port: int = _setting(8000, "Port of the web UI and REST API; 0: no web server.")
+    web_session_hours: float = _setting(10.0, "A sign-in lasts this long (a working day).")
+    web_secure_cookies: bool = _setting(
+        False, "Mark the session cookie Secure even on plain HTTP (set behind a TLS proxy)."
     )
     # Tables of the TOML file (not settable from the environment except their secrets).
     imap_accounts: tuple[ImapAccount, ...] = _setting(

@@ -12,6 +12,7 @@ from intake.runner import Job
 from workflow.db import unit_of_work
 from workflow.escalation import ClockPolicy, run_clock
 from workflow.models import utcnow
+from workflow.overflow import rebalance
 
 
 def take_drop_folders(app: App) -> str | None:
@@ -56,11 +57,22 @@ def tick_clock(app: App) -> str | None:
     )
 
 
+def rebalance_queues(app: App) -> str | None:
+    """Absent agents' tasks to their substitutes; work that would break its deadline in its unit
+    to the backup unit, before it breaks."""
+    with unit_of_work(app.sessions) as session:
+        report = rebalance(session, app.organisation, utcnow())
+    if not (report.moves or report.substitutions):
+        return None
+    return f"overflowed {len(report.moves)}, to substitutes {len(report.substitutions)}"
+
+
 def default_jobs(app: App, *, pipeline_every: float = 5.0) -> list[Job]:
     jobs = [
         Job("drop folders", max(app.settings.hot_folder_settle_seconds, 1.0), take_drop_folders),
         Job("pipeline", pipeline_every, advance_pipeline),
         Job("escalation clock", 60.0, tick_clock),
+        Job("queues", 300.0, rebalance_queues),
     ]
     if app.settings.smtp is not None:
         jobs.append(Job("outbox", 30.0, send_outbox))

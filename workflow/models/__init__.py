@@ -1,5 +1,6 @@
 """The system of record, grouped by aggregate."""
 
+from workflow.models.access import ApiToken, User, UserUnit, WebSession
 from workflow.models.audit import AuditEvent
 from workflow.models.base import Base, utcnow
 from workflow.models.cases import Case, CaseStatus, Task, TaskKind, TaskStatus
@@ -20,6 +21,7 @@ from workflow.models.work import Answer, CallbackAttempt, Incident, TaskComment
 __all__ = [
     "Agent",
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "CallbackAttempt",
@@ -46,6 +48,9 @@ __all__ = [
     "TaskKind",
     "TaskStatus",
     "Unit",
+    "User",
+    "UserUnit",
+    "WebSession",
     "agent_units",
     "utcnow",
 ]

@@ -44,7 +44,8 @@ class Contact(Base):
     # Identity of the source item, so a repeat is recognised and not ingested twice.
     source_key: Mapped[str] = mapped_column(String(600), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Reports, the dashboard and search filter and bucket by arrival time (migration 0008).
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     stage: Mapped[str] = mapped_column(String(20), default=Stage.RECEIVED)
     status: Mapped[str] = mapped_column(String(20), default=ContactStatus.ACTIVE)

@@ -167,3 +167,33 @@ def test_a_substitute_who_is_away_too_passes_the_work_on(app: App) -> None:
         assert task.assignee == "m.zielinska"
         report = rebalance(session, replace(app.organisation, absences=chain), NOW)
         assert [s.substitute for s in report.substitutions] == ["e.szymanska"]
+
+
+def test_intake_serve_hands_an_absent_agents_tasks_on_every_few_minutes(tmp_path: Path) -> None:
+    import shutil
+
+    from intake.jobs import default_jobs
+    from tests.conftest import SAMPLES
+
+    org_dir = tmp_path / "org"
+    shutil.copytree(SAMPLES / "org", org_dir)
+    today = datetime.now(WARSAW).date()
+    (org_dir / "absences.yaml").write_text(
+        "absences:\n"
+        f"  - {{agent: m.zielinska, from: {today - timedelta(days=1)}, "
+        f"to: {today + timedelta(days=1)}, substitute: t.lewandowski, reason: sick leave}}\n",
+        encoding="utf-8",
+    )
+    application = open_app(base_settings(tmp_path / "var", org_dir=org_dir))
+    application.sync_organisation()
+    with unit_of_work(application.sessions) as session:
+        assigned = task_in(session, "claims", 48)
+        assigned.assignee = "m.zielinska"
+        task_id = assigned.id
+    (queues,) = [job for job in default_jobs(application) if job.name == "queues"]
+    assert queues.every_seconds <= 300
+    assert queues.run(application) == "overflowed 0, to substitutes 1"
+    with application.sessions() as session:
+        assert session.get_one(Task, task_id).assignee == "t.lewandowski"
+    assert queues.run(application) is None
+    application.close()

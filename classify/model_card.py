@@ -5,8 +5,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CARD_NAME = "intake-model.json"
-# Format 2 added the language and the per-label thresholds.
-CARD_FORMAT = 2
+# Format 2 added the language and the per-label thresholds; format 3 is the TF-IDF n-gram model
+# refitted on all the examples (`trained_on`).
+CARD_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,9 @@ class TrainingReport:
     dev_accuracy: float | None
     best_epoch: int
     seconds: float
+    # How many examples the saved weights learnt from: train_size + dev_size when the model was
+    # refitted on all the examples after the dev set chose the number of epochs.
+    trained_on: int
 
 
 @dataclass(frozen=True)

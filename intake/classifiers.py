@@ -63,10 +63,14 @@ def training_files(training_dir: Path) -> list[Path]:
     return files
 
 
-def source_stamp(files: list[Path], seed: int, target_precision: float) -> str:
+def source_stamp(settings: Settings, files: list[Path]) -> str:
     # The model format is part of the source: models saved by older code are retrained, not
     # refused at load time.
-    digest = hashlib.sha256(f"{CARD_FORMAT}:{seed}:{target_precision}".encode())
+    options = (
+        f"{CARD_FORMAT}:{settings.training_seed}:{settings.target_precision}:"
+        f"{settings.classifier_sentence_vectors}"
+    )
+    digest = hashlib.sha256(options.encode())
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -99,7 +103,7 @@ def ensure_classifiers(settings: Settings, on_train: OnTrain | None = None) -> C
     if settings.classifier_version:
         return load_version(settings, settings.classifier_version)
     files = training_files(settings.training_dir)
-    stamp = source_stamp(files, settings.training_seed, settings.target_precision)
+    stamp = source_stamp(settings, files)
     # One trainer at a time: a second process waits and then finds the models current.
     with (root / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -122,7 +126,7 @@ def retrain(
     corrected it saw the contact.
     """
     files = training_files(settings.training_dir)
-    stamp = source_stamp(files, settings.training_seed, settings.target_precision)
+    stamp = source_stamp(settings, files)
     corpus: dict[str, list[LabelledText]] = {}
     for task in TASKS:
         fixed = {c.text: c for c in corrections.get(task, ())}
@@ -159,6 +163,7 @@ def train_version(
                 seed=settings.training_seed,
                 lang=language,
                 target_precision=settings.target_precision,
+                sentence_vectors=settings.classifier_sentence_vectors,
             )
             if on_train:
                 on_train(f"{task}/{language}", report)

@@ -71,6 +71,9 @@ def train(
         float, typer.Option(help="Precision the per-label thresholds are chosen for.")
     ] = 0.9,
     max_epochs: Annotated[int, typer.Option(help="Epochs at most (early stopping).")] = 30,
+    sentence_vectors: Annotated[
+        bool, typer.Option(help="Also read a sentence encoder's vector (slower, more accurate).")
+    ] = True,
 ) -> None:
     """Train a classifier on any labelled CSV or JSONL file and save it to --out."""
     try:
@@ -92,6 +95,7 @@ def train(
             target_precision=target_precision,
             max_epochs=max_epochs,
             on_epoch=epoch_done,
+            sentence_vectors=sentence_vectors,
         )
     except ValueError as error:
         raise _fail(f"{data}: {error}") from None
@@ -103,7 +107,7 @@ def print_training(name: str, report: TrainingReport) -> None:
     console.print(
         f"Saved {escape(name)}: {len(report.labels)} labels, {report.train_size} train / "
         f"{report.dev_size} dev examples, dev accuracy {accuracy} at epoch {report.best_epoch}, "
-        f"{report.seconds:.1f} s"
+        f"weights learnt from {report.trained_on} examples, {report.seconds:.1f} s"
     )
 
 

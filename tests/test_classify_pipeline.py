@@ -27,7 +27,7 @@ ENGLISH_LETTER = (
     "Please refund the overpayment to PL61 1090 1014 0000 0712 1981 2874. Regards, John Smith"
 )
 # No topic in it at all: the model can only guess.
-VAGUE_LETTER = "Dzień dobry, proszę o kontakt. Pozdrawiam"
+VAGUE_LETTER = "Dzień dobry. Pozdrawiam"
 
 
 def _email(folder: Path, name: str, subject: str, body: str) -> Path:

@@ -67,18 +67,27 @@ def test_a_different_seed_gives_a_different_model(
     assert [p.scores for p in first] != [p.scores for p in other]
 
 
-def test_the_saved_model_is_the_best_epoch_and_scores_its_dev_set_as_reported(
+def test_a_held_out_share_picks_the_epochs_then_the_model_learns_from_every_example(
     intent_model: tuple[Path, list[Example]],
 ) -> None:
     model_dir, examples = intent_model
-    classifier = TextClassifier.load(model_dir)
-    report = classifier.report
+    report = TextClassifier.load(model_dir).report
     _, dev = split_train_dev(examples, dev_share=0.15, seed=3)
+    assert report.dev_size == len(dev) and report.train_size == len(examples) - len(dev)
+    assert report.trained_on == len(examples)
+    assert report.dev_accuracy is not None and 1 <= report.best_epoch <= 10
+
+
+def test_with_an_official_dev_set_the_saved_model_is_the_best_epoch_as_reported(
+    tmp_path: Path,
+) -> None:
+    train, dev = _clinc("train", per_intent=30), _clinc("val", per_intent=8)
+    report = train_text_classifier(train, tmp_path, seed=1, max_epochs=6, dev_examples=dev)
+    classifier = TextClassifier.load(tmp_path)
     predictions = classifier.predict([e.text for e in dev])
     accuracy = sum(p.label == e.label for p, e in zip(predictions, dev, strict=True)) / len(dev)
-    assert report.dev_size == len(dev) and report.train_size == len(examples) - len(dev)
+    assert (report.train_size, report.dev_size, report.trained_on) == (150, 40, 150)
     assert accuracy == pytest.approx(report.dev_accuracy)
-    assert 1 <= report.best_epoch <= 10
 
 
 def test_a_copied_model_folder_loads_and_predicts_the_same(
@@ -191,3 +200,17 @@ def test_trained_on_cfpb_complaints_it_beats_the_majority_class_clearly(tmp_path
         f"{report.seconds:.1f} s (best epoch {report.best_epoch}), {per_second:.0f} predictions/s"
     )
     assert accuracy >= majority + 0.15
+
+
+def test_without_sentence_vectors_the_model_reads_ngrams_only_and_still_learns(
+    tmp_path: Path,
+) -> None:
+    examples = _clinc("train", per_intent=30)
+    train_text_classifier(examples, tmp_path, seed=2, max_epochs=6, sentence_vectors=False)
+    classifier = TextClassifier.load(tmp_path)
+    layers = {layer.name for layer in classifier._nlp.get_pipe("textcat").model.walk()}
+    assert "sentence_embedding" not in layers and "ngram_features" in layers
+    tests = _clinc("test", per_intent=10)
+    predictions = classifier.predict([e.text for e in tests])
+    right = sum(p.label == e.label for p, e in zip(predictions, tests, strict=True))
+    assert right / len(tests) >= 0.8

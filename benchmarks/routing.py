@@ -11,6 +11,11 @@ pipeline does it (`--batch`, 32 in the pipeline): decide, plan, then `write_batc
 placement, cases, incident check, tasks, audit events). The figure that matters is its rate,
 and its share of `write only`.
 
+The machine may be shared, so each run also reports the CPU time it cost per contact: of this
+process (`time.process_time`) and, for a PostgreSQL server on this machine whose processes
+can be read in /proc, of the server backends serving the benchmark's database. Contacts per
+CPU-second do not move with the load of other processes the way contacts per second do.
+
     .venv/bin/python benchmarks/routing.py [--contacts 5000] [--batch 32] [--postgres URL]
 """
 
@@ -18,13 +23,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -135,15 +141,75 @@ def _plan(decision: RoutingDecision, item: ContactFacts) -> Work:
     return Work(case, task, new_case=True)
 
 
-def rate(work: Callable[[], None], count: int) -> float:
-    began = time.perf_counter()
+@dataclass(frozen=True)
+class Run:
+    """One measured run: contacts per second of wall time, and CPU seconds per contact of this
+    process and of the database server (None when it cannot be read)."""
+
+    count: int
+    wall: float
+    client_cpu: float
+    server_cpu: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.wall
+
+    @property
+    def cpu_per_contact(self) -> float:
+        return (self.client_cpu + (self.server_cpu or 0.0)) / self.count
+
+    def describe(self) -> str:
+        client = self.client_cpu / self.count * 1e6
+        server = (
+            ""
+            if self.server_cpu is None
+            else f" + server {self.server_cpu / self.count * 1e6:,.0f}"
+        )
+        return (
+            f"{self.rate:,.0f}/s, CPU {client:,.0f} us{server} a contact "
+            f"({1 / self.cpu_per_contact:,.0f} contacts per CPU-second)"
+        )
+
+
+def timed(work: Callable[[], None], count: int, server: Callable[[], float | None]) -> Run:
+    """Run `work` once, measuring wall time, this process's CPU and the server's CPU."""
+    server_before = server()
+    began, cpu_began = time.perf_counter(), time.process_time()
     work()
-    return count / (time.perf_counter() - began)
+    wall, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+    server_after = server()
+    server_cpu = None
+    if server_before is not None and server_after is not None:
+        server_cpu = server_after - server_before
+    return Run(count, wall, cpu, server_cpu)
+
+
+def postgres_backend_cpu(database: str) -> float | None:
+    """CPU seconds so far of the local PostgreSQL backends connected to `database`, read from
+    /proc (their process title names the database); None when there are none to read. A
+    backend that exits during a run is lost, so the engine's pool must stay open."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, found = 0.0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        # utime and stime: fields 14 and 15 of /proc/PID/stat, 12 and 13 after the name.
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        found = True
+    return total if found else None
 
 
 def measure(
     database_url: str, org: Organisation, facts: list[ContactFacts], batch: int
-) -> dict[str, float]:
+) -> dict[str, Run]:
     with tempfile.TemporaryDirectory() as home:
         results = {}
         for name, work in (("write only", write_only), ("rules + write", route_and_write)):
@@ -152,7 +218,17 @@ def measure(
                 app = open_app(Settings(home=Path(home), database_url=fresh_url))
                 app.sync_organisation()
                 forget_throughputs()
-                results[name] = rate(lambda: work(app, org, facts, batch), len(facts))  # noqa: B023
+                database = sa.make_url(fresh_url).database or ""
+                server = (
+                    (lambda: postgres_backend_cpu(database))  # noqa: B023
+                    if fresh_url.startswith("postgresql")
+                    else (lambda: None)
+                )
+                results[name] = timed(
+                    lambda: work(app, org, facts, batch),  # noqa: B023
+                    len(facts),
+                    server,
+                )
                 app.close()
         return results
 
@@ -184,9 +260,9 @@ def main() -> None:
     args = parser.parse_args()
     org = load_organisation(REPO / "samples" / "org")
     facts = contacts(args.contacts)
-    rules_only = rate(lambda: [decide_route(f, org) for f in facts], len(facts))
+    rules_only = timed(lambda: [decide_route(f, org) for f in facts], len(facts), lambda: None)
     print(f"{args.contacts} contacts, {len(org.rules)} rules, batches of {args.batch}")
-    print(f"rules only (no database): {rules_only:,.0f} contacts/s")
+    print(f"rules only (no database): {rules_only.describe()}")
     databases = [("SQLite", "")]
     if args.postgres:
         databases.append(("PostgreSQL", args.postgres))
@@ -197,9 +273,10 @@ def main() -> None:
             print(f"{label}: not reachable ({error.__class__.__name__})")
             continue
         floor, routed = results["write only"], results["rules + write"]
+        print(f"{label}: write only {floor.describe()}")
         print(
-            f"{label}: write only {floor:,.0f}/s, rules + write {routed:,.0f}/s "
-            f"({routed / floor:.2f} of write only)"
+            f"{label}: rules + write {routed.describe()}; {routed.rate / floor.rate:.2f} of "
+            f"write only"
         )
 
 

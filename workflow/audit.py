@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from workflow.bulk_insert import insert_without_ids
 from workflow.models import AuditEvent, utcnow
 
 
@@ -50,7 +51,9 @@ class AuditRows:
     def write(self, session: Session) -> None:
         """Insert the gathered events in the session's transaction, in the order recorded."""
         if self.rows:
-            session.execute(insert(AuditEvent.__table__), self.rows)
+            table = AuditEvent.__table__
+            assert isinstance(table, Table)
+            insert_without_ids(session, table, self.rows)
             self.rows = []
 
 

@@ -2,7 +2,7 @@
 
 `workflow.overflow.place_task` asks the database twice per task how many tasks are ahead of it.
 For a batch, the queue counts of every task that may move (in its unit and in the unit's
-backup) come from one SELECT of scalar subqueries, taken before the batch is inserted; the
+backup) come from one SELECT, taken before the batch is inserted; the
 batch's own tasks are then added in memory in routing order, each in the unit it ended up in,
 so every task sees the queue exactly as routing one contact at a time would have left it.
 The decision itself is `overflow.place_task`'s: move to the backup only when the task would
@@ -11,14 +11,13 @@ finish late here and sooner there.
 
 from __future__ import annotations
 
-import functools
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from workflow.models import Task, TaskKind, TaskStatus
@@ -75,9 +74,9 @@ def _queue_counts(
     session: Session, wanted: Sequence[tuple[Task, str]]
 ) -> dict[tuple[str, datetime], int]:
     """Active tasks in the database due no later than each task, in its unit and its backup:
-    one SELECT whatever the batch size. Per unit, the moments are sorted and each subquery
-    counts only the slice since the previous one (the sums are added up here), so every task
-    of a queue is counted once per batch, not once per task of the batch."""
+    one SELECT whatever the batch size. Per unit, the moments are sorted and each slice of time
+    since the previous one is counted (the sums are added up here), so every task of a queue
+    is counted once per batch, not once per task of the batch."""
     moments: dict[str, set[datetime]] = {}
     for task, backup in wanted:
         assert task.due_at is not None
@@ -90,47 +89,67 @@ def _queue_counts(
     ]
     if not slices:
         return {}
-    size = -(-len(slices) // _SIZE_STEP) * _SIZE_STEP
-    # Padded with empty slices, so a few statement shapes serve every batch (and stay compiled).
-    padded = slices + [(slices[-1][0], _BEFORE_ALL, _BEFORE_ALL)] * (size - len(slices))
-    parameters: dict[str, object] = {}
-    for number, (unit, after, until) in enumerate(padded):
-        parameters[f"unit_{number}"] = unit
-        parameters[f"after_{number}"], parameters[f"until_{number}"] = after, until
-    row = session.execute(_counts_statement(size), parameters).one()
+    found = _count_slices(session, slices)
     counts: dict[tuple[str, datetime], int] = {}
     running: dict[str, int] = {}
-    for (unit, _after, until), count in zip(slices, row, strict=False):
-        running[unit] = running.get(unit, 0) + int(count or 0)
+    for (unit, _after, until), count in zip(slices, found, strict=True):
+        running[unit] = running.get(unit, 0) + count
         counts[(unit, until)] = running[unit]
     return counts
 
 
-# Statement sizes grow in steps of this many counts.
-_SIZE_STEP = 16
 # The lower end of a unit's first slice: before any deadline.
 _BEFORE_ALL = datetime(1900, 1, 1, tzinfo=UTC)
-
-
-@functools.cache
-def _counts_statement(size: int) -> Select[Any]:
-    """SELECT of `size` counts of a unit's active tasks due in a slice of time (after, until],
-    with bound parameters `unit_N`, `after_N` and `until_N`, built once per size."""
-    due_type = Task.due_at.type
-    return select(
-        *(
-            select(func.count())
-            .where(
-                Task.unit == bindparam(f"unit_{number}"),
-                Task.status.in_(ACTIVE),
-                Task.due_at > bindparam(f"after_{number}", type_=due_type),
-                Task.due_at <= bindparam(f"until_{number}", type_=due_type),
-            )
-            .scalar_subquery()
-            .label(f"count_{number}")
-            for number in range(size)
+# Counted per slice: the active tasks of a unit due in (after, until]; the slices come as one
+# parameter (PostgreSQL: arrays, SQLite: a JSON array), so the statement text is the same for
+# every batch and is parsed and planned once, however many slices it has.
+_STATUSES = {f"status_{number}": str(status) for number, status in enumerate(ACTIVE)}
+_COUNT_ONE = (
+    "(SELECT count(*) FROM tasks AS t WHERE t.unit = {unit}"
+    f" AND t.status IN ({', '.join(':' + name for name in _STATUSES)})"
+    " AND t.due_at > {after} AND t.due_at <= {until})"
+)
+_COUNT_SLICES = {
+    "postgresql": text(
+        "SELECT "
+        + _COUNT_ONE.format(unit="s.unit", after="s.after_at", until="s.until_at")
+        + " FROM unnest(CAST(:units AS VARCHAR[]), CAST(:afters AS TIMESTAMP WITH TIME ZONE[]),"
+        " CAST(:untils AS TIMESTAMP WITH TIME ZONE[])) WITH ORDINALITY"
+        " AS s(unit, after_at, until_at, number) ORDER BY s.number"
+    ),
+    "sqlite": text(
+        "SELECT "
+        + _COUNT_ONE.format(
+            unit="json_extract(s.value, '$[0]')",
+            after="json_extract(s.value, '$[1]')",
+            until="json_extract(s.value, '$[2]')",
         )
-    )
+        + " FROM json_each(:slices) AS s ORDER BY s.key"
+    ),
+}
+
+
+def _count_slices(session: Session, slices: Sequence[tuple[str, datetime, datetime]]) -> list[int]:
+    """The number of active tasks of `unit` due in (after, until], per slice, in order."""
+    if session.autoflush:
+        # A textual query does not autoflush; the counts must see this transaction's changes
+        # to tasks (a claim, a move) as an ORM query would.
+        session.flush()
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        arrays = {
+            "units": [unit for unit, _, _ in slices],
+            "afters": [after for _, after, _ in slices],
+            "untils": [until for _, _, until in slices],
+        }
+        rows = session.execute(_COUNT_SLICES["postgresql"], {**arrays, **_STATUSES})
+    else:
+        # The same text as the ORM stores a datetime in SQLite, so the comparison holds.
+        stored = Task.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+        assert stored is not None
+        encoded = json.dumps([(unit, stored(a), stored(u)) for unit, a, u in slices])
+        rows = session.execute(_COUNT_SLICES["sqlite"], {"slices": encoded, **_STATUSES})
+    return [int(count) for count in rows.scalars()]
 
 
 def _ahead_in_batch(earlier: Sequence[Task], unit: str, task: Task) -> int:

@@ -1,5 +1,5 @@
 """The route stage's batch writer: a batch of contacts' cases, tasks and audit events written
-with one multi-row `INSERT ... RETURNING` per table instead of an ORM flush per row.
+with one INSERT per table (`workflow.bulk_insert`) instead of an ORM flush per row.
 
 Routing decides every contact in memory first (`Work`: a case planned with
 `cases.plan_case`, or the existing case a reply joins, and a task planned with
@@ -9,8 +9,10 @@ Routing decides every contact in memory first (`Work`: a case planned with
    (`incidents.watch_for_incidents`): links, raised priorities and trail notes go in with the
    inserts instead of an UPDATE per case;
 3. notes each overflow move on its case's trail (after the incident note, as one at a time);
-4. inserts the new cases (ids come back in the order sent, `sort_by_parameter_order`), gives
-   them their references with one UPDATE, and announces the incidents opened on them;
+4. inserts the new cases with their references (made of the id: on PostgreSQL the ids are
+   taken from the sequence first and the references go in with the rows; on SQLite the ids come
+   back from the insert and one UPDATE sets the references), and announces the incidents
+   opened on them;
 5. inserts the tasks, then every audit event of the batch in one INSERT.
 
 The written rows become ordinary persistent ORM objects of the session (no SELECT): later
@@ -25,11 +27,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
 
 from workflow.audit import AuditRows
 from workflow.batch_placement import PlannedMove, place_new_tasks
+from workflow.bulk_insert import ids_come_first, insert_with_ids, insert_without_ids, next_ids
 from workflow.cases import case_reference
 from workflow.incidents import UnwrittenTasks, announce, watch_for_incidents
 from workflow.models import Case, Task
@@ -84,18 +87,25 @@ def write_batch(
 
 
 def insert_cases(session: Session, cases: Sequence[Case], audit: AuditRows, actor: str) -> None:
-    """Insert planned cases with one statement, then give them their references (made of the
-    id) with one UPDATE; each case's "opened" event goes to `audit`."""
+    """Insert planned cases with one statement, each with its reference (made of the id); each
+    case's "opened" event goes to `audit`."""
     if not cases:
         return
-    ids = insert_rows(session, cases)
-    references = {case_id: case_reference(case_id) for case_id in ids}
-    session.execute(
-        _SET_REFERENCE,
-        [{"case_id": case_id, "new_reference": ref} for case_id, ref in references.items()],
-    )
+    table = _table(Case)
+    if ids_come_first(session):
+        # The ids are known before the insert, so the references go in with the rows.
+        for row, case_id in zip(cases, next_ids(session, table, len(cases)), strict=True):
+            row.id, row.reference = case_id, case_reference(case_id)
+        insert_without_ids(session, table, [_column_values(table, row, True) for row in cases])
+    else:
+        references = {case_id: case_reference(case_id) for case_id in insert_rows(session, cases)}
+        session.execute(
+            _SET_REFERENCE,
+            [{"case_id": case_id, "new_reference": ref} for case_id, ref in references.items()],
+        )
+        for row in cases:
+            row.reference = references[row.id]
     for row in cases:
-        row.reference = references[row.id]
         _attach(session, row)
         audit.add(actor, "case", row.reference, "opened", unit=row.unit, topic=row.topic)
 
@@ -126,47 +136,23 @@ def insert_tasks(
 
 
 def insert_rows(session: Session, rows: Sequence[Row]) -> list[int]:
-    """Insert transient ORM objects of one class with one multi-row INSERT ... RETURNING id
-    ("insertmanyvalues"); sets each object's id and the column defaults it lacked."""
+    """Insert transient ORM objects of one class with one statement (`workflow.bulk_insert`);
+    sets each object's id and the column defaults it lacked."""
     table = _table(type(rows[0]))
-    values = [_column_values(table, row) for row in rows]
-    if session.get_bind().dialect.name == "sqlite":
-        ids = _insert_in_order_sqlite(session, table, values)
-    else:
-        # PostgreSQL: one INSERT whose RETURNING rows SQLAlchemy sorts back into our order.
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(session.execute(statement, values).scalars())
+    ids = insert_with_ids(session, table, [_column_values(table, row) for row in rows])
     for row, row_id in zip(rows, ids, strict=True):
         row.id = row_id  # type: ignore[attr-defined]
     return ids
 
 
-def _insert_in_order_sqlite(
-    session: Session, table: Table, values: list[dict[str, Any]]
-) -> list[int]:
-    """The new ids in the order of `values`. SQLAlchemy cannot match SQLite's RETURNING rows to
-    parameter sets and would fall back to one INSERT per row; but SQLite gives each new row of
-    a table with an integer primary key the largest id so far plus one, row after row in
-    VALUES order, so the ids sorted are in our order. That holds when they are contiguous,
-    which is checked: anything else (ids chosen at random after the largest possible one) stops
-    the batch, and the pipeline routes its contacts one at a time."""
-    ids = sorted(session.execute(insert(table).returning(table.c.id), values).scalars())
-    if ids and ids[-1] - ids[0] + 1 != len(ids):
-        raise RuntimeError(
-            f"{table.name}: ids of a multi-row INSERT are not contiguous ({ids[0]}..{ids[-1]} "
-            f"for {len(ids)} rows); cannot tell which row got which"
-        )
-    return ids
-
-
-def _column_values(table: Table, row: DeclarativeBase) -> dict[str, Any]:
-    """Every column but the id, as set on the object or else its default. A default is also
-    put in the object's dict (as the ORM's loader does: no attribute events), so the object is
-    complete once attached and never reloaded."""
+def _column_values(table: Table, row: DeclarativeBase, with_id: bool = False) -> dict[str, Any]:
+    """Every column (the id only `with_id`), as set on the object or else its default. A
+    default is also put in the object's dict (as the ORM's loader does: no attribute events),
+    so the object is complete once attached and never reloaded."""
     loaded = row.__dict__
     values: dict[str, Any] = {}
     for column in table.columns:
-        if column.key == "id":
+        if column.key == "id" and not with_id:
             continue
         if column.key not in loaded:
             default = column.default

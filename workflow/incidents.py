@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from workflow.audit import record
 from workflow.business_time import business_calendar
@@ -133,7 +134,7 @@ def _watch(
         _remember(session, case, incident, case.opened_at)
         view.linked(case, incident, case.opened_at)
         return IncidentOutcome(incident.id, linked_cases=1)
-    cases = view.unlinked(case, since)
+    cases = view.unlinked(session, case, since)
     if len(cases) < policy.min_contacts:
         return IncidentOutcome()
     incident = _open_incident(session, case, cases, policy, unwritten)
@@ -158,7 +159,7 @@ class _KindsView:
 
     incidents: dict[Kind, list[tuple[Incident, datetime | None]]] = field(default_factory=dict)
     # Per kind, cases in the order they were written or routed (the batch's after the others).
-    unlinked_cases: dict[Kind, list[Case]] = field(default_factory=dict)
+    unlinked_cases: dict[Kind, list[Case | StoredCase]] = field(default_factory=dict)
 
     @classmethod
     def read(
@@ -199,18 +200,8 @@ class _KindsView:
         for incident in open_incidents:
             entry = (incident, latest.get(incident.id))
             view.incidents.setdefault(_incident_kind(incident), []).append(entry)
-        with session.no_autoflush:
-            pool = session.scalars(
-                select(Case)
-                .where(
-                    Case.topic.in_(topics),
-                    Case.incident_id.is_(None),
-                    Case.opened_at >= min(_since(c, policy) for c in cases),
-                    Case.opened_at <= max(c.opened_at for c in cases),
-                )
-                .order_by(Case.opened_at, Case.id)
-            ).all()
         in_batch = {id(c) for c in batch}
+        pool = _stored_unlinked(session, topics, cases, policy)
         for found in [*(c for c in pool if id(c) not in in_batch), *batch]:
             if _kind_key(found) in kinds:
                 view.unlinked_cases.setdefault(_kind_key(found), []).append(found)
@@ -230,16 +221,35 @@ class _KindsView:
         record(session, "router", "incident", incident.id, "closed", reason="no new contacts")
         return None
 
-    def unlinked(self, case: Case, since: datetime) -> list[Case]:
+    def unlinked(self, session: Session, case: Case, since: datetime) -> list[Case]:
         """Cases of the kind of `case` in its window not linked to an incident, `case` included,
-        none routed after it."""
-        found: list[Case] = []
+        none routed after it. Rows read as `StoredCase` are loaded as cases only when enough
+        of them are found to open an incident (the caller links them)."""
+        found: list[Case | StoredCase] = []
         for other in self.unlinked_cases.get(_kind_key(case), []):
             if other.incident_id is None and since <= other.opened_at <= case.opened_at:
                 found.append(other)
             if other is case:
-                return found
-        return [*found, case]
+                break
+        else:
+            found.append(case)
+        return self._as_cases(session, _kind_key(case), found)
+
+    def _as_cases(self, session: Session, kind: Kind, found: list[Case | StoredCase]) -> list[Case]:
+        """`found` as cases, loading those read as rows (and putting them in the view instead
+        of their rows, so later cases see their links)."""
+        stored = {c.id: c for c in found if isinstance(c, StoredCase)}
+        if not stored:
+            return [c for c in found if isinstance(c, Case)]
+        with session.no_autoflush:
+            loaded = {
+                c.id: c for c in session.scalars(select(Case).where(Case.id.in_(list(stored))))
+            }
+        entries = self.unlinked_cases.get(kind, [])
+        for number, entry in enumerate(entries):
+            if isinstance(entry, StoredCase) and entry.id in loaded:
+                entries[number] = loaded[entry.id]
+        return [loaded[c.id] if isinstance(c, StoredCase) else c for c in found]
 
     def linked(self, case: Case, incident: Incident, opened_at: datetime) -> None:
         stack = self.incidents.get(_kind_key(case), [])
@@ -249,6 +259,49 @@ class _KindsView:
 
     def opened(self, case: Case, incident: Incident, latest: datetime) -> None:
         self.incidents.setdefault(_kind_key(case), []).append((incident, latest))
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A written case not linked to an incident, as read for the incident window: the columns
+    the check needs, without the cost of an ORM object (most are never linked)."""
+
+    id: int
+    topic: str | None
+    product: str | None
+    region: str | None
+    opened_at: datetime
+    incident_id: None = None
+
+
+def _stored_unlinked(
+    session: Session, topics: list[str], cases: Sequence[Case], policy: IncidentPolicy
+) -> list[Case | StoredCase]:
+    """The written cases of `topics` not linked to an incident, in the window of any of
+    `cases`, oldest first. A case this transaction holds in memory is taken as it is there
+    (it may have been linked since it was written); the others are plain rows."""
+    since = min(_since(c, policy) for c in cases)
+    until = max(c.opened_at for c in cases)
+    with session.no_autoflush:
+        rows = session.execute(
+            select(Case.id, Case.topic, Case.product, Case.region, Case.opened_at)
+            .where(
+                Case.topic.in_(topics),
+                Case.incident_id.is_(None),
+                Case.opened_at >= since,
+                Case.opened_at <= until,
+            )
+            .order_by(Case.opened_at, Case.id)
+        ).all()
+    in_memory = session.identity_map
+    found: list[Case | StoredCase] = []
+    for case_id, topic, product, region, opened_at in rows:
+        held = in_memory.get(identity_key(Case, case_id))
+        if isinstance(held, Case):
+            found.append(held)
+        else:
+            found.append(StoredCase(case_id, topic, product, region, opened_at))
+    return found
 
 
 def _incident_kind(incident: Incident) -> Kind:
@@ -262,7 +315,7 @@ def describe(topic: str, product: str | None, region: str | None) -> str:
     )
 
 
-def _kind_key(case: Case) -> Kind:
+def _kind_key(case: Case | StoredCase) -> Kind:
     return (case.topic, case.product, None if case.product is not None else case.region)
 
 

@@ -24,7 +24,7 @@ def test_a_real_scan_round_trips_under_its_sha256(store: BlobStore) -> None:
     data = PHOTOTEST.read_bytes()
     sha = store.put(data)
     assert sha == hashlib.sha256(data).hexdigest()
-    assert store.path(sha) == store.root / sha[:2] / sha[2:4] / sha
+    assert store.path(sha) == store.root / sha[:2] / sha
     assert store.exists(sha)
     assert store.get(sha) == data
 
@@ -102,3 +102,29 @@ def test_many_blobs_stored_at_once_read_back_and_repeat_harmlessly(tmp_path: Pat
     assert store.put_many(blobs) == shas
     leftovers = [p for p in (tmp_path / "blobs").rglob("*") if p.name.startswith(".tmp-")]
     assert leftovers == []
+
+
+def test_a_blob_of_an_older_store_two_folders_deep_is_still_found_and_not_stored_again(
+    store: BlobStore,
+) -> None:
+    data = b"Skarga z 2025, zapisana w starym ukladzie"
+    sha = hashlib.sha256(data).hexdigest()
+    legacy = store.root / sha[:2] / sha[2:4] / sha
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(data)
+    assert store.exists(sha)
+    assert store.path(sha) == legacy
+    assert store.get(sha) == data
+    assert store.put_many([data, b"a new blob"])[0] == sha
+    assert not (store.root / sha[:2] / sha).exists()
+    assert store.put(data) == sha and not (store.root / sha[:2] / sha).exists()
+
+
+def test_a_batch_of_blobs_makes_one_folder_per_leading_byte_not_one_per_blob(
+    tmp_path: Path,
+) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    shas = store.put_many([f"message {n}".encode() for n in range(600)])
+    folders = {p for p in store.root.rglob("*") if p.is_dir()}
+    assert folders == {store.root / sha[:2] for sha in shas}
+    assert len(folders) <= 256

@@ -1,8 +1,11 @@
 """A content-addressed file store for original bytes (emails, scans, attachments).
 
-A blob lives at root/ab/cd/<sha256>. Writes go to a temporary file in the same folder, are synced
-to disk and then renamed into place, so a reader never sees half a blob and a crash leaves at most
-a stray temporary file, never a wrong one.
+A blob lives at root/ab/<sha256>: 256 folders, made once. (Stores written before November 2026
+put it one level deeper, at root/ab/cd/<sha256>; those blobs are still found there, and new
+ones go to the shorter path. A new folder per blob was most of the cost of storing a mail
+batch in a young store.) Writes go to a temporary file in the same folder, are synced to disk
+and then renamed into place, so a reader never sees half a blob and a crash leaves at most a
+stray temporary file, never a wrong one.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -33,12 +36,22 @@ class BlobCorruptError(BlobError):
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._folders: set[Path] = set()
 
     def path(self, sha: str) -> Path:
-        """Where the blob `sha` is (or would be) stored."""
+        """Where the blob `sha` is stored, or would be: an older store's deeper path when the
+        blob is only there (so readers and erasure find it), else the current one."""
+        target = self._target(sha)
+        if not target.is_file():
+            legacy = self.root / sha[:2] / sha[2:4] / sha
+            if legacy.is_file():
+                return legacy
+        return target
+
+    def _target(self, sha: str) -> Path:
         if not _SHA256_HEX.match(sha):
             raise ValueError(f"not a SHA-256 hex digest (64 lower-case hex characters): {sha!r}")
-        return self.root / sha[:2] / sha[2:4] / sha
+        return self.root / sha[:2] / sha
 
     def exists(self, sha: str) -> bool:
         return self.path(sha).is_file()
@@ -46,16 +59,15 @@ class BlobStore:
     def put(self, data: bytes) -> str:
         """Store `data` and return its SHA-256; storing the same bytes again writes nothing."""
         sha = hashlib.sha256(data).hexdigest()
-        target = self.path(sha)
-        # A damaged copy is replaced rather than kept, so a repeat put also heals the store.
-        if target.is_file() and _sha256_of_file(target) == sha:
+        if self._holds(sha):
             return sha
+        target = self._target(sha)
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
-            # New fan-out folders must be durable too, or the renamed blob could vanish with them.
-            _fsync_directory(target.parent.parent)
+            # A new fan-out folder must be durable too, or the renamed blob could vanish with it.
             _fsync_directory(self.root)
         _write_atomically(target, data)
+        _fsync_directory(target.parent)
         return sha
 
     def put_many(self, blobs: Sequence[bytes]) -> list[str]:
@@ -72,14 +84,29 @@ class BlobStore:
         for data in blobs:
             sha = hashlib.sha256(data).hexdigest()
             shas.append(sha)
-            target = self.path(sha)
-            if target.is_file() and _sha256_of_file(target) == sha:
+            if self._holds(sha):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = self._target(sha)
+            self._make_folder(target.parent)
             _write_atomically(target, data, sync=False)
         if shas:
             _syncfs(self.root)
         return shas
+
+    def _holds(self, sha: str) -> bool:
+        # A damaged copy counts as missing, so a repeat put also heals the store. Plain
+        # strings and one stat per place: this runs for every blob of every mail batch.
+        root = str(self.root)
+        for located in (f"{root}/{sha[:2]}/{sha}", f"{root}/{sha[:2]}/{sha[2:4]}/{sha}"):
+            if os.path.isfile(located):
+                return _sha256_of_file(Path(located)) == sha
+        return False
+
+    def _make_folder(self, folder: Path) -> None:
+        # Fan-out folders are never removed, so one that was there stays there.
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def get(self, sha: str) -> bytes:
         """The bytes of blob `sha`, checked against their hash."""
@@ -99,21 +126,24 @@ class BlobStore:
 
 
 def _write_atomically(target: Path, data: bytes, *, sync: bool = True) -> None:
-    fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=target.parent)
-    temp = Path(temp_name)
+    # The name is this process's and thread's own; a stray one from a crash is overwritten.
+    temp = target.with_name(f"{_TEMP_PREFIX}{target.name}-{os.getpid()}-{threading.get_ident()}")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            # Readable by the other services whatever the umask, as the folder around it.
+            os.fchmod(fd, 0o644)
             if sync:
-                os.fsync(handle.fileno())
-        temp.chmod(0o644)
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    if sync:
-        _fsync_directory(target.parent)
 
 
 def _fsync_directory(folder: Path) -> None:

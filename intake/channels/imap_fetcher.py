@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from imapclient import IMAPClient
@@ -75,8 +76,8 @@ def fetch_folder(app: App, account: ImapAccount, client: IMAPClient, folder: str
             uid: int(data.get(b"RFC822.SIZE", 0))
             for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
         }
-        for batch in plan_batches(uids, sizes, account.batch_size):
-            counts = _fetch_batch(app, account, client, place, batch, counts)
+        batches = plan_batches(uids, sizes, account.batch_size)
+        counts = _fetch_batches(app, account, client, place, batches, counts)
     with app.sessions() as session, session.begin():
         record_run(session, counts)
     if counts.warning:
@@ -101,14 +102,64 @@ def plan_batches(
         yield batch
 
 
-def _fetch_batch(
+@dataclass(frozen=True)
+class Download:
+    """One batch as the server sent it: the UIDs it still had, with their items."""
+
+    uids: list[int]
+    message_ids: list[str | None]
+    items: list[SourceItem]
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What committing one batch did: its UIDs (to acknowledge next) and its counts."""
+
+    uids: list[int]
+    fetched: int
+    stored: int
+    quarantined: int
+    duplicates: int
+
+
+def _fetch_batches(
     app: App,
     account: ImapAccount,
     client: IMAPClient,
     place: FolderPlace,
-    uids: list[int],
+    batches: Iterator[list[int]],
     counts: RunCounts,
 ) -> RunCounts:
+    """FETCH, commit and acknowledge the batches, overlapping the network with the database.
+
+    The connection stays on this thread; one committer thread writes blobs and rows, in order.
+    While batch N commits, batch N+1 is downloaded; while N+1 commits, N is moved. Batch N is
+    moved only after its commit returned and its ledger rows are marked acknowledged only after
+    the MOVE (queued behind N+1's commit), so each batch keeps the order that makes a crash
+    harmless; the overlap is only ever between different batches.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-commit") as committer:
+        pending: Future[BatchOutcome] | None = None
+        marks: list[Future[None]] = []
+        for uids in batches:
+            download = _download(account, client, place, uids)
+            committed = pending.result() if pending is not None else None
+            pending = committer.submit(_commit, app, place, download) if download.items else None
+            if committed is not None:
+                counts = _acknowledge_batch(account, client, committed, counts)
+                marks.append(committer.submit(_mark_acknowledged, app, place, committed.uids))
+        if pending is not None:
+            committed = pending.result()
+            counts = _acknowledge_batch(account, client, committed, counts)
+            marks.append(committer.submit(_mark_acknowledged, app, place, committed.uids))
+        for mark in marks:
+            mark.result()
+    return counts
+
+
+def _download(
+    account: ImapAccount, client: IMAPClient, place: FolderPlace, uids: list[int]
+) -> Download:
     fetched = client.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"])
     done: list[int] = []
     message_ids: list[str | None] = []
@@ -122,8 +173,12 @@ def _fetch_batch(
         done.append(uid)
         message_ids.append(message_id_of(body))
         items.append(_item(account, place, uid, body, data.get(b"INTERNALDATE"), message_ids[-1]))
-    if not items:
-        return counts
+    return Download(done, message_ids, items)
+
+
+def _commit(app: App, place: FolderPlace, download: Download) -> BatchOutcome:
+    """Store the batch's contacts with their ledger rows in one transaction."""
+    items = download.items
     if place.uidvalidity_changed:
         # Each item writes its own ledger row, so the next one's Message-ID check sees it.
         results = receive_batch(app, items)
@@ -132,7 +187,9 @@ def _fetch_batch(
         def write_batch_ledger(session: Session, received: list[Received]) -> None:
             for _ in received:
                 failpoints.hit("imap.before_commit")
-            entries = zip(done, message_ids, (r.contact_id for r in received), strict=True)
+            entries = zip(
+                download.uids, download.message_ids, (r.contact_id for r in received), strict=True
+            )
             write_ledger(session, place, list(entries))
 
         results = receive_batch(app, items, also_commit=write_batch_ledger)
@@ -140,19 +197,37 @@ def _fetch_batch(
     new = [item for result, item in zip(results, items, strict=True) if _stored(result)]
     # Stored all the same (nothing blocks the inbox); the extract stage quarantines them.
     too_big = sum(1 for item in new if len(item.data) > limit)
-    stored = len(new) - too_big
+    return BatchOutcome(
+        uids=download.uids,
+        fetched=len(items),
+        stored=len(new) - too_big,
+        quarantined=too_big,
+        duplicates=sum(1 for r in results if r.outcome is Outcome.DUPLICATE),
+    )
+
+
+def _acknowledge_batch(
+    account: ImapAccount,
+    client: IMAPClient,
+    committed: BatchOutcome,
+    counts: RunCounts,
+) -> RunCounts:
+    """Move a committed batch (the caller marks its ledger rows afterwards) and count it."""
     failpoints.hit("imap.before_move")
-    acknowledge(client, account, done)
-    with app.sessions() as session, session.begin():
-        mark_acknowledged(session, place, done)
+    acknowledge(client, account, committed.uids)
     return replace(
         counts,
-        fetched=counts.fetched + len(items),
-        stored=counts.stored + stored,
-        quarantined=counts.quarantined + too_big,
-        duplicates=counts.duplicates + sum(1 for r in results if r.outcome is Outcome.DUPLICATE),
-        acknowledged=counts.acknowledged + len(done),
+        fetched=counts.fetched + committed.fetched,
+        stored=counts.stored + committed.stored,
+        quarantined=counts.quarantined + committed.quarantined,
+        duplicates=counts.duplicates + committed.duplicates,
+        acknowledged=counts.acknowledged + len(committed.uids),
     )
+
+
+def _mark_acknowledged(app: App, place: FolderPlace, uids: list[int]) -> None:
+    with app.sessions() as session, session.begin():
+        mark_acknowledged(session, place, uids)
 
 
 def _stored(result: Received) -> bool:

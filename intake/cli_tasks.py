@@ -15,11 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from intake import work_policies
 from intake.app import App, open_app
 from intake.config import ConfigError, Settings, load_settings
 from workflow.answers import AnswerChannel, answer_task
 from workflow.archive import erase_customer, purge_expired, remove_blobs
-from workflow.callbacks import CallbackPolicy, CallOutcome, parse_retry_hours, record_outcome
+from workflow.callbacks import CallbackPolicy, CallOutcome, record_outcome
 from workflow.db import unit_of_work
 from workflow.escalation import ClockPolicy, run_clock
 from workflow.models import TaskKind, TaskStatus, utcnow
@@ -28,7 +29,6 @@ from workflow.queue import ACTIVE, TaskFilter, TaskRow, task_list
 from workflow.tasks import (
     Claim,
     ClaimOutcome,
-    LeasePolicy,
     TaskError,
     add_comment,
     claim_next,
@@ -85,18 +85,11 @@ def _run(application: App, work: Callable[[Session], _T]) -> _T:
         raise _fail(str(error)) from None
 
 
-def lease_policy(settings: Settings) -> LeasePolicy:
-    return LeasePolicy(timedelta(minutes=settings.task_lease_minutes), settings.agent_capacity)
-
-
 def callback_policy(settings: Settings) -> CallbackPolicy:
     try:
-        retry = parse_retry_hours(settings.callback_retry_hours)
-    except ValueError as error:
-        raise _fail(f"Configuration error: callback_retry_hours: {error}") from None
-    return CallbackPolicy(
-        settings.callback_due_business_hours, retry, settings.callback_max_attempts
-    )
+        return work_policies.callback_policy(settings)
+    except ConfigError as error:
+        raise _fail(f"Configuration error: {error}") from None
 
 
 def _when(moment: datetime | None, application: App) -> str:
@@ -189,7 +182,11 @@ def tasks_claim(
         raise _fail("Give a task id or --unit, not both and not neither.")
     application = _open(config)
     _check_unit(application, unit)
-    policy, org, now = lease_policy(application.settings), application.organisation, utcnow()
+    policy, org, now = (
+        work_policies.lease_policy(application.settings),
+        application.organisation,
+        utcnow(),
+    )
 
     def work(session: Session) -> Claim:
         if task_id is not None:
@@ -204,7 +201,7 @@ def tasks_claim(
 def tasks_renew(task_id: TaskArgument, agent: AgentOption, config: ConfigOption = None) -> None:
     """Extend the lease on a task you hold."""
     application = _open(config)
-    policy = lease_policy(application.settings)
+    policy = work_policies.lease_policy(application.settings)
     claim = _run(application, lambda s: renew_claim(s, task_id, agent, utcnow(), policy))
     _print_claim(claim, application)
 
@@ -283,7 +280,7 @@ def tasks_answer(
     body = text
     application = _open(config)
     settings = application.settings
-    domain = settings.smtp.resolved_message_id_domain if settings.smtp else _org_domain(application)
+    domain = work_policies.message_id_domain(application)
     policy = callback_policy(settings)
     channel = AnswerChannel.LETTER if letter else AnswerChannel.EMAIL
     receipt = _run(
@@ -309,12 +306,6 @@ def tasks_answer(
         console.print(f"Case {receipt.case_reference} answered by letter.")
     if receipt.callback_task_id is not None:
         console.print(f"Callback task {receipt.callback_task_id} created for the call centre.")
-
-
-def _org_domain(application: App) -> str:
-    organisation = application.organisation
-    email = organisation.unit(organisation.triage_unit).email
-    return email.rpartition("@")[2] or "intake.invalid"
 
 
 @callbacks_app.command("list")

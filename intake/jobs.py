@@ -9,6 +9,7 @@ from intake.app import App
 from intake.channels.hot_folder import collect
 from intake.outbox import send_pending
 from intake.runner import Job
+from workflow.accounts import forget_expired_sessions
 from workflow.db import unit_of_work
 from workflow.escalation import ClockPolicy, run_clock
 from workflow.models import utcnow
@@ -67,12 +68,20 @@ def rebalance_queues(app: App) -> str | None:
     return f"overflowed {len(report.moves)}, to substitutes {len(report.substitutions)}"
 
 
+def forget_sessions(app: App) -> str | None:
+    """Expired web sign-ins leave the database (they no longer open anything either way)."""
+    with unit_of_work(app.sessions) as session:
+        gone = forget_expired_sessions(session, utcnow())
+    return f"expired sessions removed: {gone}" if gone else None
+
+
 def default_jobs(app: App, *, pipeline_every: float = 5.0) -> list[Job]:
     jobs = [
         Job("drop folders", max(app.settings.hot_folder_settle_seconds, 1.0), take_drop_folders),
         Job("pipeline", pipeline_every, advance_pipeline),
         Job("escalation clock", 60.0, tick_clock),
         Job("queues", 300.0, rebalance_queues),
+        Job("web sessions", 3600.0, forget_sessions),
     ]
     if app.settings.smtp is not None:
         jobs.append(Job("outbox", 30.0, send_outbox))

@@ -203,3 +203,23 @@ def test_an_agent_cannot_open_back_office_tasks(client: TestClient, claim_task_i
     sign_in(client, AGENT)
     assert client.get(f"/tasks/{claim_task_id}").status_code == 403
     assert csrf_of(client.get("/tasks").text)
+
+
+def test_expired_sign_ins_open_nothing_and_are_cleared_by_serve(
+    client: TestClient, app: App
+) -> None:
+    from datetime import timedelta
+
+    from intake.jobs import default_jobs
+    from workflow.models import utcnow
+
+    add_people(app)
+    sign_in(client, CLAIMS)
+    with unit_of_work(app.sessions) as session:
+        for row in session.scalars(select(WebSession)):
+            row.expires_at = utcnow() - timedelta(minutes=1)
+    assert client.get("/tasks", follow_redirects=False).status_code == 303
+    (job,) = [job for job in default_jobs(app) if job.name == "web sessions"]
+    assert job.run(app) == "expired sessions removed: 1"
+    with app.sessions() as session:
+        assert session.scalars(select(WebSession)).all() == []

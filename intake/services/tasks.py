@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from intake import work_policies
 from intake.app import App
 from intake.services.access import require_unit
 from intake.services.contacts import ContactView, contact_view_of_task
 from intake.services.errors import NotFound, Refused
 from intake.services.principal import Principal
 from workflow.answers import AnswerChannel, AnswerReceipt, answer_task
-from workflow.callbacks import CallbackPolicy, parse_retry_hours
+from workflow.callbacks import CallbackPolicy
 from workflow.db import unit_of_work
 from workflow.models import Task, TaskStatus, utcnow
 from workflow.queue import ACTIVE, TaskFilter, TaskRow, task_list
@@ -63,16 +64,11 @@ class TaskDetail:
 
 
 def lease_policy(app: App) -> LeasePolicy:
-    settings = app.settings
-    return LeasePolicy(timedelta(minutes=settings.task_lease_minutes), settings.agent_capacity)
+    return work_policies.lease_policy(app.settings)
 
 
 def callback_policy(app: App) -> CallbackPolicy:
-    settings = app.settings
-    retry = parse_retry_hours(settings.callback_retry_hours)
-    return CallbackPolicy(
-        settings.callback_due_business_hours, retry, settings.callback_max_attempts
-    )
+    return work_policies.callback_policy(app.settings)
 
 
 def workable_units(app: App, principal: Principal) -> tuple[str, ...]:
@@ -214,15 +210,6 @@ def move(
     )
 
 
-def message_id_domain(app: App) -> str:
-    settings = app.settings
-    if settings.smtp is not None:
-        return settings.smtp.resolved_message_id_domain
-    organisation = app.organisation
-    email = organisation.unit(organisation.triage_unit).email or ""
-    return email.rpartition("@")[2] or "intake.invalid"
-
-
 def answer(
     app: App, principal: Principal, task_id: int, body: str, *, letter: bool = False
 ) -> AnswerReceipt:
@@ -230,7 +217,11 @@ def answer(
     if not body.strip():
         raise Refused("an empty answer says nothing to the customer")
     channel = AnswerChannel.LETTER if letter else AnswerChannel.EMAIL
-    domain, policy, org = message_id_domain(app), callback_policy(app), app.organisation
+    domain, policy, org = (
+        work_policies.message_id_domain(app),
+        callback_policy(app),
+        app.organisation,
+    )
     return _change(
         app,
         principal,

@@ -10,14 +10,12 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from scratch_database import scratch_database  # benchmarks/, the script's own folder
 
 from workflow import reports
 from workflow.db import make_engine, migrate, session_factory
@@ -27,24 +25,6 @@ from workflow.report_periods import BucketSize, Period
 END = date(2026, 11, 22)
 TOPICS = ["billing", "claim", "delivery", "complaint", "technical", "loyalty", None]
 UNITS = ["billing", "claims", "deliveries", "complaints"]
-
-
-@contextmanager
-def database(postgres_url: str | None) -> Iterator[str]:
-    if postgres_url is None:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"bench_reports_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(postgres_url).set(database=name).render_as_string(False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def load(engine: sa.Engine, contacts: int, rng: random.Random) -> None:
@@ -106,7 +86,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--postgres-url", default=None)
     args = parser.parse_args()
-    with database(args.postgres_url) as url:
+    with scratch_database(args.postgres_url, "bench_reports") as url:
         engine = make_engine(url)
         migrate(engine)
         load(engine, args.contacts, random.Random(5))

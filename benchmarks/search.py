@@ -16,15 +16,12 @@ import argparse
 import json
 import random
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from scratch_database import scratch_database  # benchmarks/, the script's own folder
 
 from workflow.db import make_engine, migrate, session_factory
 from workflow.models import Contact
@@ -64,24 +61,6 @@ def rows(count: int, rng: random.Random) -> list[dict[str, object]]:
             }
         )
     return made
-
-
-@contextmanager
-def database(postgres_url: str | None) -> Iterator[str]:
-    if postgres_url is None:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"bench_search_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(postgres_url).set(database=name).render_as_string(False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def drop_index(engine: sa.Engine) -> None:
@@ -125,7 +104,10 @@ def main() -> None:
     words = sorted({w for text in corpus() for w in text.split() if w.isalpha() and len(w) > 5})
     queries = [rng.choice(words) for _ in range(args.queries)]
 
-    with database(args.postgres_url) as url, database(args.postgres_url) as bare_url:
+    with (
+        scratch_database(args.postgres_url, "bench_search") as url,
+        scratch_database(args.postgres_url, "bench_search") as bare_url,
+    ):
         engine, bare = make_engine(url), make_engine(bare_url)
         migrate(engine)
         migrate(bare)

@@ -9,13 +9,14 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from intake.services import admin, admin_absences, admin_texts, admin_users, quarantine
 from intake.services.admin_files import InvalidOrganisation, OrgFile
 from intake.services.admin_users import NewAccount
 from intake.services.errors import Refused
 from intake.services.principal import Principal
+from intake.web.redirects import back_with_notice
 from intake.web.security import Visit, application, checked_visit, current_principal
 from intake.web.templating import render
 from workflow.accounts import Role
@@ -27,10 +28,6 @@ Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Visit, Depends(checked_visit)]
 
 _ROLES = tuple(str(role) for role in Role)
-
-
-def _back(path: str, message: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?done={quote(message)}", status_code=303)
 
 
 def _organisation_page(
@@ -61,7 +58,7 @@ def add_absence(
         change = admin_absences.add_absence(application(request), visit.principal, absence)
     except Refused as refusal:
         return _organisation_page(request, visit.principal, None, str(refusal))
-    return _back("/admin", _with_moves(change))
+    return back_with_notice("/admin", _with_moves(change))
 
 
 @router.post("/admin/absences/end")
@@ -72,7 +69,7 @@ def end_absence(
     starts: Annotated[date, Form()],
 ) -> Response:
     change = admin_absences.end_absence(application(request), visit.principal, agent, starts)
-    return _back("/admin", change.summary)
+    return back_with_notice("/admin", change.summary)
 
 
 def _with_moves(change: admin_absences.AbsenceChange) -> str:
@@ -136,7 +133,7 @@ def save_rules(
             back="/admin/rules",
             error=refusal,
         )
-    return _back("/admin/rules", saved.summary)
+    return back_with_notice("/admin/rules", saved.summary)
 
 
 @router.get("/admin/kb/{article_id}", response_class=HTMLResponse)
@@ -175,7 +172,7 @@ def save_article(
             back="/admin#articles",
             error=refusal,
         )
-    return _back("/admin", saved.summary)
+    return back_with_notice("/admin", saved.summary)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -211,7 +208,7 @@ def create_user(
         agent_id=agent_id.strip() or None,
     )
     account = admin_users.create_account(application(request), visit.principal, new)
-    return _back("/admin/users", f"Account {account.username} ({account.role}) created.")
+    return back_with_notice("/admin/users", f"Account {account.username} ({account.role}) created.")
 
 
 @router.post("/admin/users/{username}/active")
@@ -220,7 +217,7 @@ def set_active(
 ) -> Response:
     admin_users.set_account_active(application(request), visit.principal, username, active)
     state = "enabled" if active else "disabled and signed out"
-    return _back("/admin/users", f"Account {username} {state}.")
+    return back_with_notice("/admin/users", f"Account {username} {state}.")
 
 
 @router.post("/admin/users/{username}/password")
@@ -228,7 +225,9 @@ def reset_password(
     request: Request, username: str, visit: Writer, password: Annotated[str, Form()]
 ) -> Response:
     admin_users.reset_password(application(request), visit.principal, username, password)
-    return _back("/admin/users", f"New password set for {username}; they were signed out.")
+    return back_with_notice(
+        "/admin/users", f"New password set for {username}; they were signed out."
+    )
 
 
 @router.get("/admin/quarantine", response_class=HTMLResponse)
@@ -247,10 +246,10 @@ def retry(
     request: Request, visit: Writer, contact: Annotated[list[int] | None, Form()] = None
 ) -> Response:
     report = quarantine.retry(application(request), visit.principal, contact or [])
-    return _back("/admin/quarantine", report.summary)
+    return back_with_notice("/admin/quarantine", report.summary)
 
 
 @router.post("/admin/quarantine/{contact_id}/retry")
 def retry_one(request: Request, contact_id: int, visit: Writer) -> Response:
     report = quarantine.retry(application(request), visit.principal, [contact_id])
-    return _back("/admin/quarantine", report.summary)
+    return back_with_notice("/admin/quarantine", report.summary)

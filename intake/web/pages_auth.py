@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from intake.services.accounts import sign_in
 from intake.services.principal import Principal
+from intake.web.redirects import local_path
 from intake.web.security import (
     COOKIE,
     Visit,
@@ -37,16 +38,9 @@ HOMES: dict[Role, str] = {
 }
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only paths of this site: never an open redirect to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
-
-
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request, next: str | None = None) -> Response:
-    return render(request, "signin.html", {"next": _safe_next(next) or "", "error": None})
+    return render(request, "signin.html", {"next": local_path(next) or "", "error": None})
 
 
 @router.post("/signin")
@@ -61,9 +55,9 @@ def signin(
     with unit_of_work(app.sessions) as session:
         signed = sign_in(session, username, password, utcnow(), lifetime)
     if signed is None:
-        context = {"next": _safe_next(next) or "", "error": "Wrong user name or password."}
+        context = {"next": local_path(next) or "", "error": "Wrong user name or password."}
         return render(request, "signin.html", context, status_code=401)
-    target = _safe_next(next) or HOMES[signed.principal.role]
+    target = local_path(next) or HOMES[signed.principal.role]
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, signed.session_token)
     return response

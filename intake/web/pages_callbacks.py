@@ -4,15 +4,15 @@ its case, where the agent claims it and records how each call went."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from intake.services import callbacks
 from intake.services.callbacks import CallRecorded
 from intake.services.principal import Principal
+from intake.web.redirects import back_with_notice
 from intake.web.security import Visit, application, checked_visit, current_principal
 from intake.web.templating import render
 from workflow.callbacks import CallOutcome
@@ -32,10 +32,6 @@ OUTCOME_BUTTONS: tuple[tuple[CallOutcome, str, str], ...] = (
 )
 
 
-def _back(path: str, message: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?done={quote(message)}", status_code=303)
-
-
 @router.get("/callbacks", response_class=HTMLResponse)
 def callback_list(request: Request, principal: Reader, done: str | None = None) -> Response:
     listing = callbacks.list_callbacks(application(request), principal)
@@ -46,7 +42,7 @@ def callback_list(request: Request, principal: Reader, done: str | None = None) 
 @router.post("/callbacks/claim-next")
 def claim_next(request: Request, visit: Writer) -> Response:
     claim = callbacks.claim_most_urgent_callback(application(request), visit.principal)
-    return _back(_page_of(request, claim), "Claimed the most urgent callback: call now.")
+    return back_with_notice(_page_of(request, claim), "Claimed the most urgent callback: call now.")
 
 
 def _page_of(request: Request, claim: Claim) -> str:
@@ -74,13 +70,15 @@ def callback_page(
 @router.post("/callbacks/{task_id}/claim")
 def claim(request: Request, task_id: int, visit: Writer) -> Response:
     callbacks.claim_callback(application(request), visit.principal, task_id)
-    return _back(f"/callbacks/{task_id}", "Claimed: the callback is yours, call the customer.")
+    return back_with_notice(
+        f"/callbacks/{task_id}", "Claimed: the callback is yours, call the customer."
+    )
 
 
 @router.post("/callbacks/{task_id}/release")
 def release(request: Request, task_id: int, visit: Writer) -> Response:
     callbacks.release_callback(application(request), visit.principal, task_id)
-    return _back("/callbacks", f"Callback {task_id} is back on the list.")
+    return back_with_notice("/callbacks", f"Callback {task_id} is back on the list.")
 
 
 @router.post("/callbacks/{task_id}/outcome")
@@ -93,7 +91,7 @@ def outcome(
 ) -> Response:
     app = application(request)
     recorded = callbacks.record_call(app, visit.principal, task_id, outcome, note)
-    return _back("/callbacks", outcome_message(recorded, request))
+    return back_with_notice("/callbacks", outcome_message(recorded, request))
 
 
 def outcome_message(recorded: CallRecorded, request: Request) -> str:

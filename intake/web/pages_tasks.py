@@ -6,10 +6,11 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from intake.services import contacts, tasks
 from intake.services.principal import Principal
+from intake.web.redirects import back_with_notice, local_path
 from intake.web.security import Visit, application, checked_visit, current_principal
 from intake.web.templating import render
 
@@ -23,10 +24,6 @@ Writer = Annotated[Visit, Depends(checked_visit)]
 _EMAIL_HTML_POLICY = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; sandbox"
 )
-
-
-def _back(path: str, message: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?done={quote(message)}", status_code=303)
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -51,7 +48,7 @@ _KINDS = ("answer", "triage", "verify", "callback")
 @router.post("/tasks/claim-next")
 def claim_next(request: Request, visit: Writer, unit: Annotated[str, Form()]) -> Response:
     claim = tasks.claim_most_urgent(application(request), visit.principal, unit)
-    return _back(f"/tasks/{claim.task_id}", "Claimed the most urgent task.")
+    return back_with_notice(f"/tasks/{claim.task_id}", "Claimed the most urgent task.")
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
@@ -69,13 +66,15 @@ def task_page(
 @router.post("/tasks/{task_id}/claim")
 def claim(request: Request, task_id: int, visit: Writer) -> Response:
     tasks.claim(application(request), visit.principal, task_id)
-    return _back(f"/tasks/{task_id}", "Claimed: the task is yours until the lease runs out.")
+    return back_with_notice(
+        f"/tasks/{task_id}", "Claimed: the task is yours until the lease runs out."
+    )
 
 
 @router.post("/tasks/{task_id}/release")
 def release(request: Request, task_id: int, visit: Writer) -> Response:
-    tasks.give_back(application(request), visit.principal, task_id)
-    return _back("/tasks", f"Task {task_id} is back on its unit's list.")
+    tasks.giveback_with_notice(application(request), visit.principal, task_id)
+    return back_with_notice("/tasks", f"Task {task_id} is back on its unit's list.")
 
 
 @router.post("/tasks/{task_id}/complete")
@@ -83,7 +82,7 @@ def complete(
     request: Request, task_id: int, visit: Writer, note: Annotated[str, Form()] = ""
 ) -> Response:
     tasks.finish(application(request), visit.principal, task_id, note)
-    return _back("/tasks", f"Task {task_id} is done.")
+    return back_with_notice("/tasks", f"Task {task_id} is done.")
 
 
 @router.post("/tasks/{task_id}/answer")
@@ -101,7 +100,7 @@ def answer(
     message = f"Case {receipt.case_reference} answered {how}."
     if receipt.callback_task_id is not None:
         message += " A callback task went to the call centre."
-    return _back("/tasks", message)
+    return back_with_notice("/tasks", message)
 
 
 @router.post("/tasks/{task_id}/reassign")
@@ -121,7 +120,7 @@ def reassign(
         agent=agent or None,
         reason=reason,
     )
-    return _back("/tasks", f"Task {task_id} reassigned to {unit or agent}.")
+    return back_with_notice("/tasks", f"Task {task_id} reassigned to {unit or agent}.")
 
 
 @router.post("/tasks/{task_id}/comment")
@@ -129,7 +128,7 @@ def comment(
     request: Request, task_id: int, visit: Writer, text: Annotated[str, Form()]
 ) -> Response:
     tasks.comment(application(request), visit.principal, task_id, text)
-    return _back(f"/tasks/{task_id}", "Comment added.")
+    return back_with_notice(f"/tasks/{task_id}", "Comment added.")
 
 
 @router.get("/contacts/{contact_id}", response_class=HTMLResponse)
@@ -151,8 +150,8 @@ def correct_topic(
     back: Annotated[str, Form()] = "",
 ) -> Response:
     unit = contacts.correct_topic(application(request), visit.principal, contact_id, topic)
-    target = back if back.startswith("/") and not back.startswith("//") else "/tasks"
-    return _back(target, f"Topic set to {topic}; the work now lies with {unit}.")
+    target = local_path(back) or "/tasks"
+    return back_with_notice(target, f"Topic set to {topic}; the work now lies with {unit}.")
 
 
 @router.get("/documents/{document_id}")

@@ -14,12 +14,15 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from imapclient import IMAPClient
+
+from intake.config_mail import ImapAccount
+from intake.secrets import Secret
 
 POOL_USERS = 40
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -266,3 +269,17 @@ def dovecot_fixture(tls: bool = False, extra_config: str = "") -> Any:
             yield server
 
     return dovecot
+
+
+def account_for(server: Dovecot, user: str, **overrides: object) -> ImapAccount:
+    """A plain-text loopback account of `user` on `server`, done messages moved to Intake/Done."""
+    account = ImapAccount(
+        name=user,
+        host="127.0.0.1",
+        port=server.port,
+        security="none",
+        username=user,
+        password=Secret(literal=server.users[user]),
+        done_folder="Intake/Done",
+    )
+    return replace(account, **overrides)  # type: ignore[arg-type]

@@ -13,9 +13,8 @@ from intake.channels.imap_fetcher import fetch_folder
 from intake.channels.imap_ledger import RunCounts
 from intake.config_mail import ImapAccount
 from intake.pipeline import process
-from intake.secrets import Secret
 from tests.conftest import SAMPLES
-from tests.dovecot import Dovecot, dovecot_fixture
+from tests.dovecot import Dovecot, account_for, dovecot_fixture
 from workflow.models import Contact, ContactStatus, FetchRun, MailLedgerEntry
 
 dovecot = dovecot_fixture()
@@ -30,19 +29,6 @@ def message(number: int, body: str = "My kettle stopped working, please help.") 
         f"Date: Mon, 02 Sep 2024 10:00:00 +0200\r\n"
         f"\r\n{body}\r\n"
     ).encode()
-
-
-def account_for(server: Dovecot, user: str, **overrides: object) -> ImapAccount:
-    account = ImapAccount(
-        name=user,
-        host="127.0.0.1",
-        port=server.port,
-        security="none",
-        username=user,
-        password=Secret(literal=server.users[user]),
-        done_folder="Intake/Done",
-    )
-    return replace(account, **overrides)  # type: ignore[arg-type]
 
 
 def fetch_once(app: App, account: ImapAccount, folder: str = "INBOX") -> RunCounts:

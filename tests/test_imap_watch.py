@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from intake.config_mail import ImapAccount
 from intake.secrets import Secret
 from tests.cli_runner import intake_env
 from tests.conftest import REPO
-from tests.dovecot import Dovecot, dovecot_fixture
+from tests.dovecot import Dovecot, account_for, dovecot_fixture
 from workflow.models import Contact
 
 dovecot = dovecot_fixture()
@@ -31,19 +30,6 @@ def message(number: int) -> bytes:
         f"From: caller{number}@example.com\r\nSubject: Warranty question {number}\r\n"
         f"Message-ID: <warranty-{number}@example.com>\r\n\r\nIs my fridge still covered?\r\n"
     ).encode()
-
-
-def account_for(server: Dovecot, user: str, **overrides: object) -> ImapAccount:
-    account = ImapAccount(
-        name=user,
-        host="127.0.0.1",
-        port=server.port,
-        security="none",
-        username=user,
-        password=Secret(literal=server.users[user]),
-        done_folder="Intake/Done",
-    )
-    return replace(account, **overrides)  # type: ignore[arg-type]
 
 
 def contacts(app: App) -> int:

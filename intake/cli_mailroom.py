@@ -17,7 +17,8 @@ from intake.app import App
 from intake.coupon_export import coupon_rows, write_csv
 from intake.verification import VerificationError, verify_field
 from workflow.db import unit_of_work
-from workflow.models import ContactField, FieldStatus
+from workflow.field_claims import hold_of
+from workflow.models import ContactField, FieldStatus, utcnow
 
 verify_app = typer.Typer(help="Form fields OCR was not sure of, for a person to check.")
 export_app = typer.Typer(help="Data out for other systems.")
@@ -36,7 +37,10 @@ def _open(config: Path | None) -> App:
 def verify_list(config: ConfigOption = None) -> None:
     """Fields waiting for a person: what was read, how sure, and suggestions."""
     app = _open(config)
-    table = Table("field", "contact", "name", "read", "confidence", "problem", "suggestions")
+    table = Table(
+        "field", "contact", "name", "read", "confidence", "problem", "suggestions", "held by"
+    )
+    now = utcnow()
     with app.sessions() as session:
         fields = session.scalars(
             select(ContactField)
@@ -52,8 +56,15 @@ def verify_list(config: ConfigOption = None) -> None:
                 f"{field.confidence:.2f}",
                 escape(field.problem),
                 escape(", ".join(field.suggestions[:3])),
+                _holder(field, now),
             )
     console.print(table if fields else "Nothing to verify.")
+
+
+def _holder(field: ContactField, now: datetime) -> str:
+    """Who has the field on their screen in the verification queue, and until when."""
+    hold = hold_of(field, now)
+    return f"{escape(hold.holder)} until {hold.until:%H:%M} UTC" if hold else ""
 
 
 @verify_app.command("field")

@@ -15,6 +15,7 @@ from intake.app import App
 from intake.routing_steps import Routing
 from workflow.audit import record
 from workflow.cases import add_task
+from workflow.field_claims import hold_of
 from workflow.models import ContactField, FieldStatus, Task, TaskKind, TaskStatus, utcnow
 
 
@@ -78,6 +79,14 @@ def verify_field(session: Session, field_id: int, value: str | None, actor: str)
         raise VerificationError(f"no form field {field_id}")
     if field.status not in (FieldStatus.NEEDS_VERIFICATION, FieldStatus.CONFIDENT):
         raise VerificationError(f"field {field_id} ({field.name}) was verified already")
+    hold = hold_of(field, utcnow())
+    if hold is not None and hold.holder != actor:
+        raise VerificationError(
+            f"field {field_id} ({field.name}) is being verified by {hold.holder} "
+            f"until {hold.until:%H:%M} UTC"
+        )
+    # Answered: the claim, whoever held it, ends with the answer.
+    field.claimed_by, field.lease_expires_at = None, None
     corrected = value is not None and value != field.value
     if corrected:
         field.value = value or ""

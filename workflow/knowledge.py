@@ -3,7 +3,7 @@
 Scoring is deliberately simple and explainable: a keyword of the article found in the contact's
 text counts most, the contact's topic being one of the article's topics counts next, and words
 shared between the text and the article's title add a little. Articles in the contact's
-language come before any other, whatever their score.
+language come before any other, whatever their score. Retired articles are never offered.
 """
 
 from __future__ import annotations
@@ -160,6 +160,8 @@ def match_articles(
         return ()
     candidates = []
     for article in articles:
+        if article.retired:
+            continue
         scored = score_article(article, topic=topic, text=text)
         same = language is not None and article.language == language
         match = ArticleMatch(article, scored.score, same_language=same, matched=scored.matched)

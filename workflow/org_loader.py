@@ -432,7 +432,7 @@ def _article(load: Load, path: Path) -> Article | None:
     if root is None:
         return None
     fields = yf.mapping(
-        root, "", required=("id", "title", "language", "topics"), optional=("keywords",)
+        root, "", required=("id", "title", "language", "topics"), optional=("keywords", "retired")
     )
     if fields is None:
         return None
@@ -445,7 +445,11 @@ def _article(load: Load, path: Path) -> Article | None:
     keywords: tuple[str, ...] | None = ()
     if not is_null(fields.get("keywords")):
         keywords = yf.string_list(fields["keywords"], "keywords")
-    if not body or any(v is None for v in (article_id, title, language, topics, keywords)):
+    retired: bool | None = False
+    if not is_null(fields.get("retired")):
+        retired = yf.boolean(fields["retired"], "retired")
+    values = (article_id, title, language, topics, keywords, retired)
+    if not body or any(v is None for v in values):
         return None
     return Article(
         id=cast(str, article_id),
@@ -455,6 +459,7 @@ def _article(load: Load, path: Path) -> Article | None:
         keywords=cast(tuple[str, ...], keywords),
         body=body,
         source=path,
+        retired=bool(retired),
     )
 
 

@@ -183,6 +183,9 @@ class Article:
     keywords: tuple[str, ...]
     body: str
     source: Path
+    # A retired article stays in the folder (acknowledgements sent earlier name it) but is no
+    # longer offered to customers.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,7 @@ class Organisation:
         return tuple(
             a
             for a in self.articles
-            if topic in a.topics and (language is None or a.language == language)
+            if not a.retired and topic in a.topics and (language is None or a.language == language)
         )
 
 

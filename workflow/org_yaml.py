@@ -166,6 +166,12 @@ class YamlFile:
             return None
         return value
 
+    def boolean(self, node: Node, path: str) -> bool | None:
+        if not isinstance(node, ScalarNode) or node.tag != f"{_TAG}bool":
+            self.report(node, path, f"expected true or false, got {describe(node)}")
+            return None
+        return bool(yaml.safe_load(node.value))
+
     def string_list(self, node: Node, path: str) -> tuple[str, ...] | None:
         items = self.sequence(node, path)
         if items is None:

@@ -74,6 +74,8 @@ class ArticleLine:
     language: str
     topics: tuple[str, ...]
     file: str
+    # Kept for the acknowledgements that named it, no longer offered.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def organisation_overview(app: App, principal: Principal) -> OrganisationOvervie
         absences=tuple(_absence_line(org, a, today) for a in org.absences),
         rules=tuple(rule_line(i, r) for i, r in enumerate(org.rules, start=1)),
         articles=tuple(
-            ArticleLine(a.id, a.title, a.language, a.topics, f"kb/{a.source.name}")
+            ArticleLine(a.id, a.title, a.language, a.topics, f"kb/{a.source.name}", a.retired)
             for a in org.articles
         ),
         problems=problems,

@@ -26,6 +26,12 @@ class VerifyIn(BaseModel):
     )
 
 
+class Released(BaseModel):
+    field_id: int
+    # False when the caller did not hold the field (someone else did, or nobody).
+    released: bool
+
+
 @router.get("/scans")
 def recent_scans(request: Request, principal: Caller) -> MailroomOverview:
     """Recent scans grouped by batch file, each document with its stage, unit or quarantine
@@ -48,8 +54,22 @@ def upload_scans(
 
 @router.get("/fields/next")
 def next_field(request: Request, principal: Caller, after: int | None = None) -> VerificationQueue:
-    """The field to verify now (after field `after`, coming round to the start)."""
+    """Claim the field to verify now (after field `after`, which is given back, coming round to
+    the start); nobody else gets it until it is answered, skipped, released or its lease ends."""
     return mailroom_verification.next_in_queue(application(request), principal, after)
+
+
+@router.get("/fields/{field_id}")
+def one_field(request: Request, field_id: int, principal: Caller) -> VerificationQueue:
+    """Claim this field if it is free; else `held` says who holds it and until when."""
+    return mailroom_verification.field_at(application(request), principal, field_id)
+
+
+@router.post("/fields/{field_id}/release")
+def release_field(request: Request, field_id: int, principal: Caller) -> Released:
+    """Give a field the caller holds back to the queue."""
+    released = mailroom_verification.release(application(request), principal, field_id)
+    return Released(field_id=field_id, released=released)
 
 
 @router.post("/fields/{field_id}/verify")

@@ -101,6 +101,15 @@ def verify_page(
     return render(request, template, context)
 
 
+@router.get("/mailroom/verify/{field_id}", response_class=HTMLResponse)
+def verify_one(request: Request, field_id: int, principal: Reader) -> Response:
+    """One field by its address: taken when free, else shown with who holds it now."""
+    queue = mailroom_verification.field_at(application(request), principal, field_id)
+    context = {"queue": queue, "done": None, "problem": None}
+    template = "verify_panel.html" if _is_htmx(request) else "verify.html"
+    return render(request, template, context)
+
+
 @router.post("/mailroom/verify/{field_id}", response_class=HTMLResponse)
 def verify_field(
     request: Request,

@@ -54,3 +54,7 @@ class ContactField(Base):
     crop_sha256: Mapped[str | None] = mapped_column(String(64))
     verified_by: Mapped[str | None] = mapped_column(String(100))
     verified_at: Mapped[datetime | None]
+    # Who is looking at the field in the verification queue, until when (workflow.field_claims):
+    # two people are never shown the same field.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None]

@@ -48,7 +48,10 @@ def simulate(
     ] = None,
     policy: Annotated[
         list[str] | None,
-        typer.Option(help="fifo, priority or least-slack; repeatable (default: all three)."),
+        typer.Option(
+            help="fifo, priority, least-slack or strict-slack; repeatable "
+            "(default: the first three)."
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random arrivals and times.")] = 1,
     chart: Annotated[

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from workflow.audit import record
 from workflow.models import Agent, Task, TaskComment, TaskStatus, Unit
 from workflow.org_models import Organisation
-from workflow.queue import slack_key
+from workflow.queue import saveable_then_lost, slack_key
 
 
 class TaskError(ValueError):
@@ -119,22 +119,28 @@ def claim_next(
     policy: LeasePolicy,
     org: Organisation | None = None,
 ) -> Claim:
-    """Claim the open task of `unit` with the least slack for `agent`."""
+    """Claim the open task of `unit` with the least slack for `agent`, one that can still make
+    its deadline before any whose deadline is lost (the task list's order)."""
     lock_for_claim(session)
     expire_leases(session, now)
     refusal = _capacity_refusal(session, agent, now, policy, org)
     if refusal is not None:
         return refusal
-    key = slack_key(session.get_bind().dialect.name)
-    query = (
-        select(Task.id)
-        .where(Task.unit == unit, Task.status == TaskStatus.OPEN)
-        .order_by(key, Task.id)
-        .limit(1)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    task_id = session.scalar(query)
+    dialect = session.get_bind().dialect.name
+    key = slack_key(dialect)
+    task_id = None
+    for group in saveable_then_lost(dialect, now):
+        query = (
+            select(Task.id)
+            .where(Task.unit == unit, Task.status == TaskStatus.OPEN, group)
+            .order_by(key, Task.id)
+            .limit(1)
+        )
+        if dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        task_id = session.scalar(query)
+        if task_id is not None:
+            break
     if task_id is None:
         return Claim(ClaimOutcome.NOTHING, reason=f"unit {unit} has no open task to claim")
     if not _take(session, task_id, agent, now, policy.lease):

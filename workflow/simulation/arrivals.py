@@ -34,8 +34,8 @@ def draw_arrivals(scenario: Scenario, timezone: str, days: int, seed: int) -> li
     drawn: list[tuple[datetime, ContactFacts, float, float]] = []
     for offset in range(days):
         day = scenario.start + timedelta(days=offset)
-        factor = scenario.volume_factor(day)
         for load in scenario.topics:
+            factor = scenario.volume_factor(day, load.topic)
             count = int(rng.poisson(load.per_day * factor))
             for moment in _moments(rng, day, tz, hours, count):
                 facts = _facts(rng, scenario, load.topic, moment)

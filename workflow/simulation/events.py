@@ -195,6 +195,7 @@ class _Simulation:
 
     def _finish(self, agent: str, job: Job) -> None:
         job.finished_at = self.clock
+        self.queues.finished(job)
         self.unfinished -= 1
         self.done_at.setdefault(job.unit, []).append(self.clock)
         self._work(agent)
@@ -211,7 +212,7 @@ class _Simulation:
             self.idle.discard(agent)
             self._wake_at(self._next_shift(calendar, day, bool(units)), agent)
             return False
-        job = self.queues.take_best(units)
+        job = self.queues.take_best(units, self.clock)
         if job is None:
             self.idle.add(agent)
             return False
@@ -260,14 +261,16 @@ class _Simulation:
 
     def _rebalance(self) -> None:
         """Production's `_overflow_unit` for every unit with a backup: walk the queue in
-        deadline order; a job's place is its index minus what moved before it."""
+        deadline order; a job's place is its index minus what moved before it (jobs being
+        worked on keep their place in the queue but do not move)."""
         for unit in self.org.units:
             if unit.backup is None or not self.queues.waiting(unit.code):
                 continue
             moved = 0
             for index, job in enumerate(self.queues.in_deadline_order(unit.code)):
+                place = index + self.queues.busy_before(job)
                 if job.original_unit is None and self._move_if_sooner(
-                    job, unit.backup, index - moved, moved, waiting=True
+                    job, unit.backup, place - moved, moved, waiting=True
                 ):
                     moved += 1
 

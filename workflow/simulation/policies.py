@@ -3,15 +3,18 @@ overflow to a backup unit.
 
 - `fifo`: first come, first served.
 - `priority`: the highest priority first, first come first served within a priority.
-- `least-slack`: production's order (`workflow.queue.slack_minutes`: the job that will break its
-  deadline first comes first) with production's overflow to the backup unit.
+- `least-slack`: production's order (`workflow.queue`: the job that will break its deadline first
+  comes first, but a job whose deadline is already lost only after every job that can still make
+  its own) with production's overflow to the backup unit.
+- `strict-slack`: least slack with overflow but without putting lost work last: the order before
+  issue #6's change, for comparison (under overload it serves work that breaks anyway).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from workflow.queue import slack_minutes
 from workflow.simulation.jobs import Job
@@ -30,6 +33,15 @@ class Policy:
     # Smaller comes first; a job's key never changes while it waits.
     key: Callable[[Job], OrderKey]
     overflow: bool
+    # Jobs whose slack has run out (their deadline is lost) wait until no saveable job is left:
+    # the key's first element must then be the slack measured from `_REFERENCE`.
+    lost_last: bool = False
+
+
+def lost_before(now: datetime) -> float:
+    """A `lost_last` job whose key starts below this value cannot make its deadline any more
+    (slack now = slack from the reference minus the minutes since the reference)."""
+    return (now - _REFERENCE) / timedelta(minutes=1)
 
 
 def _arrival_key(job: Job) -> OrderKey:
@@ -46,16 +58,21 @@ def _slack_key(job: Job) -> OrderKey:
     return (slack, job.id)
 
 
+# The issue's three, compared by default.
 POLICIES: tuple[Policy, ...] = (
     Policy("fifo", "FIFO", _arrival_key, overflow=False),
     Policy("priority", "priority only", _priority_key, overflow=False),
-    Policy("least-slack", "least slack with overflow", _slack_key, overflow=True),
+    Policy("least-slack", "least slack with overflow", _slack_key, overflow=True, lost_last=True),
 )
+STRICT_SLACK = Policy(
+    "strict-slack", "strict least slack with overflow", _slack_key, overflow=True, lost_last=False
+)
+ALL_POLICIES: tuple[Policy, ...] = (*POLICIES, STRICT_SLACK)
 
 
 def policy_named(name: str) -> Policy:
-    for policy in POLICIES:
+    for policy in ALL_POLICIES:
         if policy.name == name:
             return policy
-    known = ", ".join(p.name for p in POLICIES)
+    known = ", ".join(p.name for p in ALL_POLICIES)
     raise ValueError(f"unknown policy {name!r} (known: {known})")

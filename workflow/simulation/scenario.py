@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeAlias
 
 from yaml.nodes import Node
 
@@ -43,6 +44,7 @@ _KEYS = (
     "hours",
     "weekdays",
     "surges",
+    "topic_surges",
     "regions",
     "products",
     "handling_sigma",
@@ -64,6 +66,23 @@ class TopicLoad:
     handling_minutes: float
 
 
+# When a topic surge applies: a weekday (0 = Monday), every week, or one date.
+SurgeDay: TypeAlias = int | date
+
+
+@dataclass(frozen=True)
+class TopicSurge:
+    """One topic's volume times `factor` on a day: an outage, a campaign, a product recall."""
+
+    topic: str
+    day: SurgeDay
+    factor: float
+
+    def applies(self, topic: str, day: date) -> bool:
+        when = day.weekday() if isinstance(self.day, int) else day
+        return topic == self.topic and when == self.day
+
+
 @dataclass(frozen=True)
 class Scenario:
     start: date
@@ -74,6 +93,8 @@ class Scenario:
     weekdays: tuple[float, ...] = DEFAULT_WEEKDAYS
     # The surge: a factor per weekday on top of `weekdays` (2.0 = twice the usual volume).
     surges: tuple[float, ...] = (1.0,) * 7
+    # Surges of single topics, on top of the above (every matching one multiplies).
+    topic_surges: tuple[TopicSurge, ...] = ()
     # Spread of handling times: sigma of the lognormal around each topic's mean.
     handling_sigma: float = 0.5
     negative_share: float = 0.2
@@ -87,9 +108,13 @@ class Scenario:
     # How often the overflow clock runs (production runs it every few minutes).
     rebalance_minutes: float = 30.0
 
-    def volume_factor(self, day: date) -> float:
-        """Contacts on `day` relative to an ordinary weekday, surge included."""
-        return self.weekdays[day.weekday()] * self.surges[day.weekday()]
+    def volume_factor(self, day: date, topic: str | None = None) -> float:
+        """Contacts (on `topic`) on `day` relative to an ordinary weekday, surges included."""
+        factor = self.weekdays[day.weekday()] * self.surges[day.weekday()]
+        for surge in self.topic_surges:
+            if topic is not None and surge.applies(topic, day):
+                factor *= surge.factor
+        return factor
 
     def with_surges(self, surges: dict[int, float]) -> Scenario:
         """The same scenario with the given weekdays' surge factors replaced."""
@@ -181,6 +206,8 @@ class _ScenarioReader:
         for key in ("weekdays", "surges"):
             if (node := fields.get(key)) is not None:
                 changes[key] = self._weekdays(node, key, getattr(scenario, key))
+        if (node := fields.get("topic_surges")) is not None:
+            changes["topic_surges"] = self._topic_surges(node)
         if (node := fields.get("regions")) is not None:
             changes["regions"] = self._shares(node, "regions", {r.code for r in self.org.regions})
         if (node := fields.get("products")) is not None:
@@ -220,6 +247,44 @@ class _ScenarioReader:
             if per_day is not None and minutes is not None:
                 loads.append(TopicLoad(code, per_day, minutes))
         return tuple(loads)
+
+    def _topic_surges(self, node: Node) -> tuple[TopicSurge, ...] | None:
+        """A list of `{topic: T, day: WEEKDAY or YYYY-MM-DD, factor: F}`."""
+        items = self.yf.sequence(node, "topic_surges")
+        if items is None:
+            return None
+        surges = []
+        for index, item in enumerate(items):
+            path = f"topic_surges[{index}]"
+            fields = self.yf.mapping(item, path, required=("topic", "day", "factor"))
+            if fields is None or not {"topic", "day", "factor"} <= fields.keys():
+                continue
+            topic = self.yf.string(fields["topic"], f"{path}.topic")
+            if topic is not None and self.org.find_topic(topic) is None:
+                known = ", ".join(t.code for t in self.org.topics)
+                self.yf.report(
+                    fields["topic"], f"{path}.topic", f"{topic!r} is not a topic (known: {known})"
+                )
+                topic = None
+            day = self._surge_day(fields["day"], f"{path}.day")
+            factor = self.yf.number(fields["factor"], f"{path}.factor", 0.0, 100.0)
+            if topic is not None and day is not None and factor is not None:
+                surges.append(TopicSurge(topic, day, factor))
+        return tuple(surges)
+
+    def _surge_day(self, node: Node, path: str) -> SurgeDay | None:
+        """A weekday name (`mon`, `monday`: every week) as its number, or one date."""
+        text = self.yf.scalar_text(node, path)
+        if text is None:
+            return None
+        weekday = _WEEKDAY_ALIASES.get(text.lower())
+        if weekday is not None:
+            return weekday
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.yf.report(node, path, f"{text!r} is neither a weekday (mon..sun) nor a date")
+            return None
 
     def _hours(self, node: Node) -> tuple[float, ...] | None:
         items = self.yf.sequence(node, "hours")

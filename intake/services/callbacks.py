@@ -138,10 +138,11 @@ def list_callbacks(app: App, principal: Principal, limit: int = 100) -> Callback
     return CallbackList(units, rows, now)
 
 
-def _urgency(row: TaskRow) -> tuple[float, int]:
-    # Rows without a deadline go last, as in the task lists.
+def _urgency(row: TaskRow) -> tuple[bool, float, int]:
+    # The order of the task lists, so merging the units' lists keeps it: lost work (negative
+    # slack) after every callback that can still be in time, rows without a deadline last.
     slack = row.slack_minutes if row.slack_minutes is not None else float("inf")
-    return (slack, row.id)
+    return (slack < 0, slack, row.id)
 
 
 def _callback_row(row: TaskRow, caller: Caller, calls: int) -> CallbackRow:

@@ -260,8 +260,10 @@ def serve(
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     jobs = default_jobs(application, pipeline_every=pipeline_every)
-    # IMAP folders are watched by their own threads (IDLE or polling), not as periodic jobs.
-    watchers = start_watchers(application, stop)
+    # IMAP folders are watched by their own threads (IDLE or polling), not as periodic jobs;
+    # under the celery runner, beat polls them instead.
+    embedded = application.settings.runner == "embedded"
+    watchers = start_watchers(application, stop) if embedded else []
     web = start_web(application, stop)
     settings = application.settings
     address = f"http://{settings.web_host}:{settings.web_port}/" if web else "no web UI"
@@ -417,3 +419,6 @@ _register_users(app)
 from intake.cli_simulate import register as _register_simulate  # noqa: E402
 
 _register_simulate(app)
+from intake.cli_scale_out import register as _register_scale_out  # noqa: E402
+
+_register_scale_out(app)

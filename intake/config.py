@@ -142,6 +142,20 @@ class Settings:
     web_secure_cookies: bool = _setting(
         False, "Mark the session cookie Secure even on plain HTTP (set behind a TLS proxy)."
     )
+    runner: str = _setting(
+        "embedded",
+        "How stages run: 'embedded' (threads of `intake serve`) or 'celery' (`intake worker`).",
+    )
+    broker_url: str = _setting(
+        "redis://127.0.0.1:6379/0", "Celery runner: the broker (Redis) that carries stage tasks."
+    )
+    queue_prefix: str = _setting(
+        "intake", "Celery runner: queue names are <prefix>.extract, .classify, .route, .periodic."
+    )
+    sweep_after_minutes: float = _setting(
+        10.0, "Celery runner: a contact whose stage has not moved for this long is sent again."
+    )
+    sweep_every_seconds: float = _setting(60.0, "Celery runner: how often beat runs the sweeper.")
     # Tables of the TOML file (not settable from the environment except their secrets).
     imap_accounts: tuple[ImapAccount, ...] = _setting(
         (), "[[imap_accounts]] tables: mailboxes fetched over IMAP (see docs/email.md)."
@@ -227,6 +241,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "Path": _parse_path,
 }
 
+# Settings that take one of a few words.
+CHOICES: dict[str, tuple[str, ...]] = {"runner": ("embedded", "celery")}
+
 
 def _coerce(name: str, raw: Any, origin: str) -> Any:
     type_name = {f.name: f.type for f in fields(Settings)}[name]
@@ -236,6 +253,9 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
         raise ConfigError(f"{origin}: setting '{name}': {error}, got {raw!r}") from None
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ConfigError(f"{origin}: setting '{name}': must not be negative, got {raw!r}")
+    if name in CHOICES and value not in CHOICES[name]:
+        allowed = " or ".join(repr(choice) for choice in CHOICES[name])
+        raise ConfigError(f"{origin}: setting '{name}': expected {allowed}, got {raw!r}")
     return value
 
 

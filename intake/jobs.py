@@ -76,6 +76,10 @@ def forget_sessions(app: App) -> str | None:
 
 
 def default_jobs(app: App, *, pipeline_every: float = 5.0) -> list[Job]:
+    if app.settings.runner == "celery":
+        # Celery beat and `intake worker` run these (intake/scale_out/beat_schedule.py);
+        # `intake serve` is then the web UI alone.
+        return []
     jobs = [
         Job("drop folders", max(app.settings.hot_folder_settle_seconds, 1.0), take_drop_folders),
         Job("pipeline", pipeline_every, advance_pipeline),

@@ -30,7 +30,7 @@ from intake.jobs import default_jobs
 from intake.scale_out.celery_app import build_celery
 from intake.scale_out.sweeper import sweep
 from tests.conftest import REPO, SAMPLES, base_settings, need, need_tesseract
-from workflow.models import Contact, Stage, Task, utcnow
+from workflow.models import Contact, ContactStatus, Stage, Task, utcnow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -287,6 +287,40 @@ def test_the_sweeper_resends_only_contacts_stuck_without_a_pending_retry(
     # Sent once, the contact is left alone for another period.
     assert sweep(scale_app, celery).resent == {}
     assert queue_length(scale_app.settings.broker_url, extract_queue) == 1
+
+
+def test_a_contact_that_never_finishes_its_step_is_quarantined_instead_of_resent_for_ever(
+    scale_app: App, manifest: list[ManifestRow]
+) -> None:
+    email = next(r for r in manifest if r.channel == "email")
+    (received,) = ingest_paths(scale_app, [email.path])
+    celery = build_celery(scale_app.settings)
+    extract_queue = f"{scale_app.settings.queue_prefix}.extract"
+    max_attempts = scale_app.settings.max_attempts
+
+    def stall() -> None:
+        with scale_app.sessions() as session, session.begin():
+            session.execute(
+                update(Contact)
+                .where(Contact.id == received.contact_id)
+                .values(updated_at=utcnow() - timedelta(hours=1))
+            )
+
+    for delivery in range(1, max_attempts):
+        stall()
+        assert sweep(scale_app, celery).resent == {"extract": [received.contact_id]}, delivery
+    stall()
+    report = sweep(scale_app, celery)
+
+    assert report.resent == {}
+    assert report.quarantined == [received.contact_id]
+    assert queue_length(scale_app.settings.broker_url, extract_queue) == max_attempts - 1
+    with scale_app.sessions() as session:
+        contact = session.get(Contact, received.contact_id)
+        assert contact is not None
+        assert contact.status == ContactStatus.QUARANTINED
+        assert contact.quarantine_reason is not None
+        assert f"not finished after {max_attempts} deliveries" in contact.quarantine_reason
 
 
 @pytest.mark.parametrize(

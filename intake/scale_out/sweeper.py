@@ -6,6 +6,11 @@ a send that failed after the commit). A contact whose stage has not moved for
 is set to the moment of sending, so the next sweep leaves it alone for another period. If the
 original message was not lost after all, the second run finds the contact past its step and
 does nothing.
+
+Each re-send counts as an attempt of the step. A contact that kills the worker process every time
+it is worked on (a scan that crashes a native library, say) never reaches the pipeline's own
+failure handling; counted here, it is quarantined after `max_attempts` deliveries with a reason a
+person can act on, instead of being re-sent for ever.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy.orm import Session
 from intake.app import App
 from intake.pipeline import STEPS
 from intake.scale_out.dispatch import send_to_step
+from workflow.audit import record
 from workflow.db import unit_of_work
 from workflow.models import Contact, ContactStatus, utcnow
 
@@ -31,15 +37,21 @@ SWEEP_LIMIT = 1000
 @dataclass(frozen=True)
 class SweepReport:
     resent: dict[str, list[int]] = field(default_factory=dict)
+    quarantined: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(len(ids) for ids in self.resent.values())
 
     def summary(self) -> str | None:
-        if not self.total:
-            return None
-        return "re-sent " + ", ".join(f"{name} {len(ids)}" for name, ids in self.resent.items())
+        parts = []
+        if self.total:
+            parts.append(
+                "re-sent " + ", ".join(f"{name} {len(ids)}" for name, ids in self.resent.items())
+            )
+        if self.quarantined:
+            parts.append(f"quarantined {len(self.quarantined)} that never finished their step")
+        return "; ".join(parts) or None
 
 
 def stuck_contacts(session: Session, now: datetime, after: timedelta) -> dict[str, list[int]]:
@@ -69,19 +81,53 @@ def stuck_contacts(session: Session, now: datetime, after: timedelta) -> dict[st
 def sweep(app: App, celery: Celery, now: datetime | None = None) -> SweepReport:
     now = now or utcnow()
     after = timedelta(minutes=app.settings.sweep_after_minutes)
+    resent: dict[str, list[int]] = {}
+    quarantined: list[int] = []
     with unit_of_work(app.sessions) as session:
-        stuck = stuck_contacts(session, now, after)
-        for ids in stuck.values():
+        for name, ids in stuck_contacts(session, now, after).items():
+            worn_out = _worn_out(session, ids, app.settings.max_attempts)
+            _quarantine(session, name, worn_out, now)
+            quarantined.extend(worn_out)
+            again = [i for i in ids if i not in set(worn_out)]
             # A plain UPDATE leaves the optimistic-lock version alone: a worker that is in the
             # middle of the step still commits.
             session.execute(
                 update(Contact)
-                .where(Contact.id.in_(ids))
-                .values(updated_at=now)
+                .where(Contact.id.in_(again))
+                .values(updated_at=now, attempts=Contact.attempts + 1)
                 .execution_options(synchronize_session=False)
             )
+            if again:
+                resent[name] = again
     # Sent after the commit: a failed send leaves the contact for the next period's sweep.
     steps = {step.name: step for step in STEPS}
-    for name, ids in stuck.items():
+    for name, ids in resent.items():
         send_to_step(celery, steps[name], ids)
-    return SweepReport(stuck)
+    return SweepReport(resent, quarantined)
+
+
+def _worn_out(session: Session, ids: list[int], max_attempts: int) -> list[int]:
+    """The stuck contacts whose next delivery would be one more than `max_attempts` allows."""
+    return list(
+        session.scalars(
+            select(Contact.id).where(Contact.id.in_(ids), Contact.attempts + 1 >= max_attempts)
+        )
+    )
+
+
+def _quarantine(session: Session, step: str, ids: list[int], now: datetime) -> None:
+    for contact_id in ids:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            continue
+        reason = (
+            f"{step}: not finished after {contact.attempts + 1} deliveries; a worker probably "
+            "died while working on it (see the worker logs), release it to try again"
+        )
+        contact.attempts += 1
+        contact.status = ContactStatus.QUARANTINED
+        contact.quarantine_reason = reason
+        contact.last_error = reason
+        contact.quarantined_at = now
+        contact.next_attempt_at = None
+        record(session, "sweeper", "contact", contact_id, "quarantined", reason=reason)

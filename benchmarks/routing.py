@@ -7,16 +7,16 @@ on the same contacts:
   no rules, no incident or overflow checks: the floor any routing must pay to store its result;
 - `rules only`: `decide_route` without the database.
 `rules + write` is the route stage's work after customer matching, batch by batch as the
-pipeline does it (`--batch`, 32 in the pipeline): decide, plan, then `write_batch` (overflow
-placement, cases, incident check, tasks, audit events). The figure that matters is its rate,
-and its share of `write only`.
+pipeline does it (`--batch`, by default the pipeline's route batch): decide, plan, then
+`write_batch` (overflow placement, cases, incident check, tasks, audit events). The figure that
+matters is its rate, and its share of `write only`.
 
 The machine may be shared, so each run also reports the CPU time it cost per contact: of this
 process (`time.process_time`) and, for a PostgreSQL server on this machine whose processes
 can be read in /proc, of the server backends serving the benchmark's database. Contacts per
 CPU-second do not move with the load of other processes the way contacts per second do.
 
-    .venv/bin/python benchmarks/routing.py [--contacts 5000] [--batch 32] [--postgres URL]
+    .venv/bin/python benchmarks/routing.py [--contacts 5000] [--batch 128] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ sys.path.insert(0, str(REPO))
 
 from intake.app import App, open_app  # noqa: E402
 from intake.config import Settings  # noqa: E402
+from intake.pipeline import STEPS  # noqa: E402
 from workflow.audit import AuditRows  # noqa: E402
 from workflow.batch_writer import Work, insert_cases, insert_tasks, write_batch  # noqa: E402
 from workflow.cases import plan_case, plan_task  # noqa: E402
@@ -57,6 +58,8 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
 # Contacts per transaction; within it, contacts are written in batches of `--batch`.
 TRANSACTION = 500
+# The pipeline's route batch, the default of `--batch`.
+ROUTE_BATCH = next(step.batch_size for step in STEPS if step.name == "route")
 
 
 def contacts(count: int) -> list[ContactFacts]:
@@ -255,7 +258,7 @@ class _fresh:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contacts", type=int, default=5000)
-    parser.add_argument("--batch", type=int, default=32, help="contacts written at once")
+    parser.add_argument("--batch", type=int, default=ROUTE_BATCH, help="contacts written at once")
     parser.add_argument("--postgres", default=POSTGRES, help="admin URL; '' to skip")
     args = parser.parse_args()
     org = load_organisation(REPO / "samples" / "org")

@@ -50,7 +50,9 @@ STEPS: tuple[Step, ...] = (
     # bad contact never holds back the others.
     Step("extract", Stage.RECEIVED, Stage.EXTRACTED, extract.run, batch_size=4, parallel=True),
     Step("classify", Stage.EXTRACTED, Stage.CLASSIFIED, classify.run, batch_size=64),
-    Step("route", Stage.CLASSIFIED, Stage.ROUTED, route.run, batch_size=32),
+    # Routing writes a batch with a few statements whatever its size: 128 costs less CPU a
+    # contact than 32 or 64, and commits less often (docs/benchmarks.md, "Routing", round 5).
+    Step("route", Stage.CLASSIFIED, Stage.ROUTED, route.run, batch_size=128),
 )
 
 

@@ -146,3 +146,27 @@ def test_enum_values_are_stored_as_their_text(routed_app: App) -> None:
     with routed_app.sessions() as session:
         status = session.execute(text("SELECT status FROM tasks WHERE id = :id"), {"id": task_id})
         assert status.scalar() == "open"
+
+
+def test_json_values_are_stored_as_the_same_text_as_the_orm_writes(routed_app: App) -> None:
+    """A JSON null stays JSON (not SQL NULL), non-ASCII text and nesting keep the ORM's form."""
+    details: list[Any] = [None, {"note": "zażółć ✓", "cases": ["C-1", None], "n": 1.5}, []]
+    base = {"at": OPENED, "actor": "router", "entity_type": "case", "action": "opened"}
+    with unit_of_work(routed_app.sessions) as session:
+        for number, detail in enumerate(details):
+            session.add(AuditEvent(**base, entity_id=f"orm-{number}", detail=detail))
+        session.flush()
+        bulk = [
+            {**base, "entity_id": f"bulk-{number}", "detail": detail}
+            for number, detail in enumerate(details)
+        ]
+        insert_without_ids(session, table_of(AuditEvent), bulk)
+    with routed_app.sessions() as session:
+        stored = dict(
+            session.execute(
+                text("SELECT entity_id, CAST(detail AS TEXT) FROM audit_events WHERE actor = :a"),
+                {"a": "router"},
+            ).all()
+        )
+    for number in range(len(details)):
+        assert stored[f"bulk-{number}"] == stored[f"orm-{number}"] is not None

@@ -22,6 +22,7 @@ Everything happens in the caller's transaction: a crash before its commit leaves
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,17 +152,22 @@ def _column_values(table: Table, row: DeclarativeBase, with_id: bool = False) ->
     so the object is complete once attached and never reloaded."""
     loaded = row.__dict__
     values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.key == "id" and not with_id:
-            continue
-        if column.key not in loaded:
-            default = column.default
+    for key, default in _columns(table, with_id):
+        if key not in loaded:
             value = None
             if default is not None:
-                value = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
-            loaded[column.key] = value
-        values[column.key] = loaded[column.key]
+                value = default.arg(None) if default.is_callable else default.arg
+            loaded[key] = value
+        values[key] = loaded[key]
     return values
+
+
+@functools.lru_cache(maxsize=32)
+def _columns(table: Table, with_id: bool) -> tuple[tuple[str, Any], ...]:
+    """The table's column keys with their Python-side defaults, looked up once per table."""
+    return tuple(
+        (column.key, column.default) for column in table.columns if with_id or column.key != "id"
+    )
 
 
 def _attach(session: Session, row: DeclarativeBase) -> None:

@@ -6,11 +6,13 @@ trail; `apply_actions` changes a `RouteDraft` and says what it changed.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from workflow.rules_models import Actions, Conditions, Rule
+from workflow.rules_models import Actions, Conditions, Rule, keyword_pattern
 
 if TYPE_CHECKING:
     from workflow.routing import ContactFacts
@@ -108,8 +110,51 @@ def _entity_reason(when: Conditions, facts: ContactFacts) -> str | None:
 def _keyword_reason(when: Conditions, facts: ContactFacts) -> str | None:
     if when.keyword_pattern is None:
         return ""
+    if not _may_match(when.keywords, when.keyword_pattern, facts.text):
+        return None
     found = when.keyword_pattern.search(facts.text)
     return None if found is None else f"keyword {found.group()!r}"
+
+
+def _may_match(keywords: tuple[str, ...], pattern: re.Pattern[str], text: str) -> bool:
+    """False only when the keyword pattern cannot match: the text is ASCII and holds none of
+    the keywords' first words (their literal part, in any case). The regular expression tries
+    every position of the text (tens of microseconds on a long letter); most texts hold none
+    of a rule's words, and two substring searches of the lowered text are far cheaper. Only
+    ASCII text is judged: there, case-insensitive matching is ASCII lowering, whereas Unicode
+    case folding lets e.g. "K" (the Kelvin sign) match "k"."""
+    starts = _ascii_starts(keywords, pattern)
+    if starts is None or not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(start in lowered for start in starts)
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_starts(keywords: tuple[str, ...], pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The lowered literal start of each keyword's first word ("prezes*" -> "prezes") that
+    ASCII text can hold, or None when no exact prefilter can be made: the pattern is not the
+    one built from `keywords`, or a keyword has a character that, ignoring case, matches an
+    ASCII one it is not (the prefilter would miss it)."""
+    if keyword_pattern(keywords) != pattern:
+        return None
+    starts: list[str] = []
+    for keyword in keywords:
+        first = keyword.split()[0]
+        literal = first[:-1] if first.endswith("*") else first
+        if literal.isascii():
+            starts.append(literal.lower())
+        elif any(_folds_to_ascii(char) for char in literal if not char.isascii()):
+            return None
+        # Otherwise the keyword has a letter no ASCII text can match: it is never found there.
+    return tuple(starts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folds_to_ascii(char: str) -> bool:
+    """Whether `char` matches some ASCII character when case is ignored (e.g. "ſ" and "s")."""
+    matches = re.compile(re.escape(char), re.IGNORECASE).fullmatch
+    return any(matches(chr(code)) for code in range(128))
 
 
 def apply_actions(then: Actions, draft: RouteDraft) -> list[str]:

@@ -4,7 +4,10 @@
 transaction, so a crash repeats at most the step that was under way, and a repeat changes nothing
 that was committed. A step that raises is retried later with a doubling delay; after
 `max_attempts`, or at once for input that can never succeed, the contact is quarantined with the
-reason, for a person to look at and release.
+reason, for a person to look at and release. A step that can kill the process itself
+(`guard_crashes`: native PDF, image and OCR code on customer files) counts its attempts before
+the work, so a file that crashes the worker every time is quarantined too, and runs contacts
+that were tried before one at a time, so it takes no batch mates down with it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,12 +46,24 @@ class Step:
     # Extraction waits on Tesseract subprocesses, so threads overlap well; the others are CPU or
     # database bound and gain nothing from threads.
     parallel: bool = False
+    # Steps that hand customer files to native code (PDF, image and OCR libraries) can kill the
+    # process outright, where no exception is left to count. Their attempts are counted before
+    # the work starts, so a file that crashes the worker every time is quarantined.
+    guard_crashes: bool = False
 
 
 STEPS: tuple[Step, ...] = (
     # Batches share one transaction; a failure re-runs the batch one contact at a time, so a
     # bad contact never holds back the others.
-    Step("extract", Stage.RECEIVED, Stage.EXTRACTED, extract.run, batch_size=4, parallel=True),
+    Step(
+        "extract",
+        Stage.RECEIVED,
+        Stage.EXTRACTED,
+        extract.run,
+        batch_size=4,
+        parallel=True,
+        guard_crashes=True,
+    ),
     Step("classify", Stage.EXTRACTED, Stage.CLASSIFIED, classify.run, batch_size=64),
     # Routing writes a batch with a few statements whatever its size: 128 costs less CPU a
     # contact than 32 or 64, and commits less often (docs/benchmarks.md, "Routing", round 5).
@@ -94,8 +109,11 @@ def due_contacts(session: Session, stage: Stage, now: datetime) -> list[int]:
     return list(session.scalars(query))
 
 
-def run_step(app: App, step: Step, ids: Sequence[int]) -> list[StepOutcome]:
-    """Run one step on a batch in one transaction; on failure, isolate the contact that failed."""
+def run_step(
+    app: App, step: Step, ids: Sequence[int], *, attempt_counted: bool = False
+) -> list[StepOutcome]:
+    """Run one step on a batch in one transaction; on failure, isolate the contact that failed.
+    `attempt_counted`: the caller counted this attempt already (see `start_guarded`)."""
     try:
         with app.sessions() as session, session.begin():
             contacts = list(
@@ -127,8 +145,12 @@ def run_step(app: App, step: Step, ids: Sequence[int]) -> list[StepOutcome]:
         ]
     except Exception as error:
         if len(ids) > 1:
-            return [outcome for i in ids for outcome in run_step(app, step, [i])]
-        return [record_failure(app, step, ids[0], error)]
+            return [
+                outcome
+                for i in ids
+                for outcome in run_step(app, step, [i], attempt_counted=attempt_counted)
+            ]
+        return [record_failure(app, step, ids[0], error, attempt_counted=attempt_counted)]
     return [StepOutcome(i, step.name, Result.ADVANCED) for i in advanced]
 
 
@@ -139,7 +161,9 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def record_failure(app: App, step: Step, contact_id: int, error: BaseException) -> StepOutcome:
+def record_failure(
+    app: App, step: Step, contact_id: int, error: BaseException, *, attempt_counted: bool = False
+) -> StepOutcome:
     reason = f"{step.name}: {describe(error)}"
     permanent = isinstance(error, Unprocessable)
     if not permanent:
@@ -148,7 +172,8 @@ def record_failure(app: App, step: Step, contact_id: int, error: BaseException) 
         contact = session.get(Contact, contact_id)
         if contact is None:
             return StepOutcome(contact_id, step.name, Result.SKIPPED, "contact vanished")
-        contact.attempts += 1
+        if not attempt_counted:
+            contact.attempts += 1
         contact.last_error = reason
         now = utcnow()
         if permanent or contact.attempts >= app.settings.max_attempts:
@@ -177,6 +202,70 @@ def _batches(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
+def run_guarded(app: App, step: Step, ids: Sequence[int]) -> list[StepOutcome]:
+    """Run a `guard_crashes` step: quarantine contacts that used up their attempts without ever
+    finishing, count each attempt before its work starts, and run contacts that were tried
+    before one at a time, so a file that kills the process takes no batch mates down with it."""
+    fresh, tried_before, outcomes = sort_by_history(app, step, ids)
+    for group in [fresh] + [[contact_id] for contact_id in tried_before]:
+        if group:
+            count_attempt(app, step, group)
+            outcomes += run_step(app, step, group, attempt_counted=True)
+    return outcomes
+
+
+def sort_by_history(
+    app: App, step: Step, ids: Sequence[int]
+) -> tuple[list[int], list[int], list[StepOutcome]]:
+    """(first tries, tried before, outcomes of contacts quarantined for using up their
+    attempts) among the contacts still waiting at the step."""
+    fresh: list[int] = []
+    tried_before: list[int] = []
+    outcomes: list[StepOutcome] = []
+    with app.sessions() as session, session.begin():
+        contacts = session.scalars(
+            select(Contact)
+            .where(
+                Contact.id.in_(ids),
+                Contact.stage == step.takes,
+                Contact.status == ContactStatus.ACTIVE,
+            )
+            .order_by(Contact.id)
+        )
+        for contact in contacts:
+            if contact.attempts >= app.settings.max_attempts:
+                outcomes.append(_quarantine_unfinished(session, step, contact))
+            else:
+                (tried_before if contact.attempts else fresh).append(contact.id)
+    return fresh, tried_before, outcomes
+
+
+def count_attempt(app: App, step: Step, ids: Sequence[int]) -> None:
+    """One more attempt for each contact, committed before the work starts. A plain UPDATE,
+    so the contacts' version (another worker's optimistic lock) is left alone."""
+    with app.sessions() as session, session.begin():
+        session.execute(
+            update(Contact)
+            .where(Contact.id.in_(ids), Contact.stage == step.takes)
+            .values(attempts=Contact.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _quarantine_unfinished(session: Session, step: Step, contact: Contact) -> StepOutcome:
+    reason = (
+        f"{step.name}: did not finish in {contact.attempts} attempts; the process stopped while "
+        "working on it (a crash or a kill: see the log), release it to try again"
+    )
+    contact.status = ContactStatus.QUARANTINED
+    contact.quarantine_reason = reason
+    contact.last_error = reason
+    contact.quarantined_at = utcnow()
+    contact.next_attempt_at = None
+    record(session, "pipeline", "contact", contact.id, "quarantined", reason=reason)
+    return StepOutcome(contact.id, step.name, Result.QUARANTINED, reason)
+
+
 def process(
     app: App,
     *,
@@ -196,13 +285,14 @@ def process(
         with app.sessions() as session:
             ids = due_contacts(session, step.takes, utcnow())
         batches = _batches(ids, step.batch_size)
+        run = run_guarded if step.guard_crashes else run_step
         if step.parallel and app.settings.workers > 1 and len(batches) > 1:
             with ThreadPoolExecutor(app.settings.workers, thread_name_prefix=step.name) as pool:
-                for outcomes in pool.map(partial(run_step, app, step), batches):
+                for outcomes in pool.map(partial(run, app, step), batches):
                     take(outcomes)
         else:
             for batch in batches:
-                take(run_step(app, step, batch))
+                take(run(app, step, batch))
     return report
 
 

@@ -103,3 +103,34 @@ def test_hot_folder_file_killed_between_commit_and_move_is_taken_once(tmp_path: 
     assert "Stored 1, already known 1" in again.stdout
     assert sorted(p.name for p in (inbox / "done").iterdir()) == sorted(e.name for e in emails)
     assert _state(home)[0] == 3
+
+
+def test_a_contact_that_kills_the_process_every_time_is_quarantined_and_spares_its_batch(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "var"
+    _some_emails(tmp_path / "mail", count=3)
+    assert run_intake(home, "ingest", str(tmp_path / "mail")).returncode == 0
+    crash, three_attempts = "extract.before_commit:1", "3"
+
+    # The first crash takes the whole batch; after it, contacts tried before run one at a time,
+    # so from then on only the first contact (the one that "crashes") is lost each run.
+    for _ in range(3):
+        killed = run_intake(
+            home, "process", INTAKE_FAILPOINT=crash, INTAKE_MAX_ATTEMPTS=three_attempts
+        )
+        assert killed.returncode == KILLED, killed.stderr
+    resumed = run_intake(home, "process", INTAKE_MAX_ATTEMPTS=three_attempts)
+
+    assert resumed.returncode == 0, resumed.stderr
+    app = open_app(base_settings(home))
+    try:
+        with app.sessions() as session:
+            contacts = session.scalars(select(Contact).order_by(Contact.id)).all()
+            first, *others = contacts
+            assert first.status == "quarantined"
+            assert first.quarantine_reason is not None
+            assert "extract: did not finish in 3 attempts" in first.quarantine_reason
+            assert [c.stage for c in others] == ["routed", "routed"]
+    finally:
+        app.close()

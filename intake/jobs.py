@@ -7,6 +7,7 @@ from collections import Counter
 from intake import pipeline
 from intake.app import App
 from intake.channels.hot_folder import collect
+from intake.channels.items import Received
 from intake.outbox import send_pending
 from intake.runner import Job
 from workflow.accounts import forget_expired_sessions
@@ -16,11 +17,17 @@ from workflow.models import utcnow
 from workflow.overflow import rebalance
 
 
-def take_drop_folders(app: App) -> str | None:
+def collect_drop_folders(app: App) -> list[Received]:
+    """One pass over the scanner and mail drop folders (both runners' receiving job)."""
     settings = app.settings
-    results = []
+    results: list[Received] = []
     for inbox in (settings.resolved_scanner_inbox, settings.resolved_mail_inbox):
         results.extend(collect(app, inbox, settle_seconds=settings.hot_folder_settle_seconds))
+    return results
+
+
+def take_drop_folders(app: App) -> str | None:
+    results = collect_drop_folders(app)
     if not results:
         return None
     counts = Counter(str(r.outcome) for r in results)

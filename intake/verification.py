@@ -74,7 +74,9 @@ class Verified:
 
 def verify_field(session: Session, field_id: int, value: str | None, actor: str) -> Verified:
     """Accept the value read (`value` None) or store the person's correction."""
-    field = session.get(ContactField, field_id)
+    # Locked (PostgreSQL) and read afresh: a colleague's claim being committed right now is
+    # waited for and seen, not overwritten by this answer.
+    field = session.get(ContactField, field_id, with_for_update=True, populate_existing=True)
     if field is None:
         raise VerificationError(f"no form field {field_id}")
     if field.status not in (FieldStatus.NEEDS_VERIFICATION, FieldStatus.CONFIDENT):

@@ -4,6 +4,7 @@ one whose deadline is already lost, least slack first within each group."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from tests.task_fixtures import TUESDAY_10, add_task, database, open_case
 from workflow.queue import TaskFilter, task_list
@@ -85,3 +86,24 @@ def test_claim_next_takes_a_saveable_task_before_a_lost_one_and_the_lost_one_aft
         second = claim_next(session, "claims", "g.grabowska", NOW, POLICY)
 
         assert (first.task_id, second.task_id) == (saveable.id, lost.id)
+
+
+def test_the_lost_cut_off_is_the_same_moment_whatever_the_time_zone_of_now_and_of_the_deadline(
+    database_url: str,
+) -> None:
+    warsaw, new_york = ZoneInfo("Europe/Warsaw"), ZoneInfo("America/New_York")
+    with database(database_url) as sessions, sessions.begin() as session:
+        case = open_case(session, "claims")
+        # Needs 15 minutes: due in exactly 15 it can still be in time, due in 14 it cannot.
+        in_time = add_task(
+            session, case, unit="claims", due_at=(NOW + timedelta(minutes=15)).astimezone(new_york)
+        )
+        lost = add_task(
+            session, case, unit="claims", due_at=(NOW + timedelta(minutes=14)).astimezone(warsaw)
+        )
+
+        rows = task_list(session, TaskFilter(unit="claims"), NOW.astimezone(warsaw))
+        claim = claim_next(session, "claims", "t.lewandowski", NOW.astimezone(new_york), POLICY)
+
+        assert [r.id for r in rows] == [in_time.id, lost.id]
+        assert claim.task_id == in_time.id

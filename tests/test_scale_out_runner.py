@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from kombu.exceptions import OperationalError
 from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
@@ -27,6 +28,7 @@ from intake.cli import app as cli
 from intake.config import ConfigError, Settings, load_settings
 from intake.demo import ManifestRow, measure, read_manifest
 from intake.jobs import default_jobs
+from intake.scale_out import sweeper
 from intake.scale_out.celery_app import build_celery
 from intake.scale_out.sweeper import sweep
 from tests.conftest import REPO, SAMPLES, base_settings, need, need_tesseract
@@ -321,6 +323,69 @@ def test_a_contact_that_never_finishes_its_step_is_quarantined_instead_of_resent
         assert contact.status == ContactStatus.QUARANTINED
         assert contact.quarantine_reason is not None
         assert f"not finished after {max_attempts} deliveries" in contact.quarantine_reason
+
+
+def _stall(app: App, contact_id: int) -> None:
+    """Make the contact look stuck: not moved for an hour."""
+    with app.sessions() as session, session.begin():
+        session.execute(
+            update(Contact)
+            .where(Contact.id == contact_id)
+            .values(updated_at=utcnow() - timedelta(hours=1))
+        )
+
+
+def test_a_contact_a_worker_advances_while_the_sweeper_looks_is_neither_counted_nor_resent(
+    scale_app: App, manifest: list[ManifestRow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = next(r for r in manifest if r.channel == "email")
+    (received,) = ingest_paths(scale_app, [email.path])
+    _stall(scale_app, received.contact_id)
+    found_stuck = sweeper.stuck_contacts
+
+    def found_then_advanced_by_a_worker(*args: object) -> dict[str, list[int]]:
+        stuck = found_stuck(*args)  # type: ignore[arg-type]
+        # A worker commits the step between the sweeper's look and its update.
+        with scale_app.sessions() as session, session.begin():
+            session.execute(
+                update(Contact)
+                .where(Contact.id == received.contact_id)
+                .values(stage=Stage.EXTRACTED, updated_at=utcnow())
+            )
+        return stuck
+
+    monkeypatch.setattr(sweeper, "stuck_contacts", found_then_advanced_by_a_worker)
+    celery = build_celery(scale_app.settings)
+
+    report = sweep(scale_app, celery)
+
+    assert report.resent == {}
+    extract_queue = f"{scale_app.settings.queue_prefix}.extract"
+    assert queue_length(scale_app.settings.broker_url, extract_queue) == 0
+    with scale_app.sessions() as session:
+        assert session.get_one(Contact, received.contact_id).attempts == 0
+
+
+def test_a_sweep_whose_send_fails_counts_no_attempt_and_the_next_sweep_resends(
+    scale_app: App, manifest: list[ManifestRow]
+) -> None:
+    email = next(r for r in manifest if r.channel == "email")
+    (received,) = ingest_paths(scale_app, [email.path])
+    _stall(scale_app, received.contact_id)
+    broken = build_celery(scale_app.settings)
+
+    def broker_down(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("Error 111 connecting to redis: Connection refused")
+
+    broken.send_task = broker_down  # type: ignore[method-assign]
+
+    with pytest.raises(OperationalError):
+        sweep(scale_app, broken)
+
+    with scale_app.sessions() as session:
+        assert session.get_one(Contact, received.contact_id).attempts == 0
+    report = sweep(scale_app, build_celery(scale_app.settings))
+    assert report.resent == {"extract": [received.contact_id]}
 
 
 @pytest.mark.parametrize(

@@ -239,3 +239,41 @@ def test_two_people_at_the_station_are_shown_different_fields_and_the_holder_by_
     released = mazur.post(f"/api/v1/mailroom/fields/{fields[3]}/release", headers=api)
     assert released.json() == {"field_id": fields[3], "released": True}
     assert shown_field(nowak.get(f"/mailroom/verify?after={fields[2]}").text) == fields[3]
+
+
+@pytest.mark.postgres
+def test_an_answer_racing_a_colleagues_claim_waits_for_it_and_is_refused(
+    postgres_url: str,
+) -> None:
+    with database(postgres_url) as sessions:
+        (only,) = waiting_fields(sessions, contacts=1, per_contact=1)
+        now = utcnow()
+        with unit_of_work(sessions) as session:
+            # clerk-a's lease ran out a minute ago, the field still on their screen.
+            claim_next_field(session, "clerk-a", now - FIELD_LEASE - timedelta(minutes=1))
+        claiming = sessions()
+        claiming.begin()
+        taken = claim_field(claiming, only, "clerk-b", now)
+        assert taken.outcome is FieldClaimOutcome.CLAIMED
+        answered: list[str] = []
+
+        def answer_as_a() -> None:
+            try:
+                with unit_of_work(sessions) as session:
+                    verify_field(session, only, "typed by a", "clerk-a")
+                answered.append("verified")
+            except VerificationError as error:
+                answered.append(str(error))
+
+        # clerk-a answers while clerk-b's claim is not yet committed.
+        answering = threading.Thread(target=answer_as_a)
+        answering.start()
+        answering.join(timeout=1.0)
+        claiming.commit()
+        claiming.close()
+        answering.join(timeout=10.0)
+
+        assert len(answered) == 1 and "is being verified by clerk-b" in answered[0]
+        with sessions() as session:
+            field = session.get_one(ContactField, only)
+            assert (field.status, field.claimed_by) == (FieldStatus.NEEDS_VERIFICATION, "clerk-b")

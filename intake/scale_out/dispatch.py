@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from celery import Celery
 from sqlalchemy import select
@@ -30,11 +29,6 @@ def send_received(celery: Celery, contact_ids: Sequence[int]) -> int:
     return send_to_step(celery, STEPS[0], contact_ids)
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def follow_up(celery: Celery, app: App, step: Step, outcomes: Sequence[StepOutcome]) -> None:
     """Advanced contacts go on to the next step; a failed one comes back when its retry is due."""
     following = step_after(step)
@@ -50,5 +44,5 @@ def follow_up(celery: Celery, app: App, step: Step, outcomes: Sequence[StepOutco
         ).all()
     now = utcnow()
     for contact_id, next_attempt_at in due:
-        wait = (_aware(next_attempt_at) - now).total_seconds() if next_attempt_at else 0.0
+        wait = (next_attempt_at - now).total_seconds() if next_attempt_at else 0.0
         send_to_step(celery, step, [contact_id], countdown=max(wait, 0.0))

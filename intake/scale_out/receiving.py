@@ -8,9 +8,9 @@ from celery import Celery
 from sqlalchemy import select
 
 from intake.app import App
-from intake.channels.hot_folder import collect
 from intake.channels.imap_watch import FolderFailure, fetch_accounts_once
 from intake.channels.items import Outcome
+from intake.jobs import collect_drop_folders
 from intake.scale_out.dispatch import send_received
 from workflow.models import Contact, ContactStatus, Stage, utcnow
 
@@ -20,10 +20,7 @@ CLOCK_MARGIN = timedelta(seconds=5)
 
 
 def receive_drop_folders(app: App, celery: Celery) -> str | None:
-    settings = app.settings
-    results = []
-    for inbox in (settings.resolved_scanner_inbox, settings.resolved_mail_inbox):
-        results.extend(collect(app, inbox, settle_seconds=settings.hot_folder_settle_seconds))
+    results = collect_drop_folders(app)
     stored = [r.contact_id for r in results if r.outcome is Outcome.STORED and r.contact_id]
     send_received(celery, stored)
     if not results:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery import Celery
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from intake.app import App
-from intake.pipeline import STEPS
+from intake.pipeline import STEPS, Step
 from intake.scale_out.dispatch import send_to_step
 from workflow.audit import record
 from workflow.db import unit_of_work
@@ -54,21 +54,26 @@ class SweepReport:
         return "; ".join(parts) or None
 
 
+def _stuck_at(step: Step, cutoff: datetime) -> ColumnElement[bool]:
+    """Active at the step's stage, not moved since `cutoff`, no retry pending (a retry overdue
+    by as long counts as lost too)."""
+    return and_(
+        Contact.status == ContactStatus.ACTIVE,
+        Contact.stage == step.takes,
+        Contact.updated_at <= cutoff,
+        or_(Contact.next_attempt_at.is_(None), Contact.next_attempt_at <= cutoff),
+    )
+
+
 def stuck_contacts(session: Session, now: datetime, after: timedelta) -> dict[str, list[int]]:
     """Active contacts per step that have waited at its stage longer than `after`, with no
-    retry pending (a retry overdue by as long counts as lost too)."""
-    cutoff = now - after
+    retry pending."""
     stuck: dict[str, list[int]] = {}
     for step in STEPS:
         ids = list(
             session.scalars(
                 select(Contact.id)
-                .where(
-                    Contact.status == ContactStatus.ACTIVE,
-                    Contact.stage == step.takes,
-                    Contact.updated_at <= cutoff,
-                    or_(Contact.next_attempt_at.is_(None), Contact.next_attempt_at <= cutoff),
-                )
+                .where(_stuck_at(step, now - after))
                 .order_by(Contact.id)
                 .limit(SWEEP_LIMIT)
             )
@@ -81,38 +86,40 @@ def stuck_contacts(session: Session, now: datetime, after: timedelta) -> dict[st
 def sweep(app: App, celery: Celery, now: datetime | None = None) -> SweepReport:
     now = now or utcnow()
     after = timedelta(minutes=app.settings.sweep_after_minutes)
+    steps = {step.name: step for step in STEPS}
     resent: dict[str, list[int]] = {}
     quarantined: list[int] = []
     with unit_of_work(app.sessions) as session:
         for name, ids in stuck_contacts(session, now, after).items():
-            worn_out = _worn_out(session, ids, app.settings.max_attempts)
+            attempts = _count_delivery(session, steps[name], ids, now - after, now)
+            worn_out = sorted(i for i, n in attempts.items() if n >= app.settings.max_attempts)
             _quarantine(session, name, worn_out, now)
             quarantined.extend(worn_out)
-            again = [i for i in ids if i not in set(worn_out)]
-            # A plain UPDATE leaves the optimistic-lock version alone: a worker that is in the
-            # middle of the step still commits.
-            session.execute(
-                update(Contact)
-                .where(Contact.id.in_(again))
-                .values(updated_at=now, attempts=Contact.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
+            again = sorted(i for i, n in attempts.items() if n < app.settings.max_attempts)
             if again:
+                # Sent before the commit: a send that fails rolls the count back, so a broker
+                # outage neither uses up attempts nor hides the contact for another period. A
+                # message sent before a later failure is a repeat the step shrugs off.
+                send_to_step(celery, steps[name], again)
                 resent[name] = again
-    # Sent after the commit: a failed send leaves the contact for the next period's sweep.
-    steps = {step.name: step for step in STEPS}
-    for name, ids in resent.items():
-        send_to_step(celery, steps[name], ids)
     return SweepReport(resent, quarantined)
 
 
-def _worn_out(session: Session, ids: list[int], max_attempts: int) -> list[int]:
-    """The stuck contacts whose next delivery would be one more than `max_attempts` allows."""
-    return list(
-        session.scalars(
-            select(Contact.id).where(Contact.id.in_(ids), Contact.attempts + 1 >= max_attempts)
-        )
+def _count_delivery(
+    session: Session, step: Step, ids: list[int], cutoff: datetime, now: datetime
+) -> dict[int, int]:
+    """Mark the contacts as sent now and count the delivery as an attempt; returns their
+    attempts. The conditions are checked again in the UPDATE: a contact a worker advanced since
+    it was found is left alone (neither counted nor sent). A plain UPDATE leaves the
+    optimistic-lock version alone: a worker in the middle of the step still commits."""
+    rows = session.execute(
+        update(Contact)
+        .where(Contact.id.in_(ids), _stuck_at(step, cutoff))
+        .values(updated_at=now, attempts=Contact.attempts + 1)
+        .returning(Contact.id, Contact.attempts)
+        .execution_options(synchronize_session=False)
     )
+    return {contact_id: attempts for contact_id, attempts in rows}
 
 
 def _quarantine(session: Session, step: str, ids: list[int], now: datetime) -> None:
@@ -121,10 +128,9 @@ def _quarantine(session: Session, step: str, ids: list[int], now: datetime) -> N
         if contact is None:
             continue
         reason = (
-            f"{step}: not finished after {contact.attempts + 1} deliveries; a worker probably "
+            f"{step}: not finished after {contact.attempts} deliveries; a worker probably "
             "died while working on it (see the worker logs), release it to try again"
         )
-        contact.attempts += 1
         contact.status = ContactStatus.QUARANTINED
         contact.quarantine_reason = reason
         contact.last_error = reason

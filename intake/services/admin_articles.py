@@ -160,7 +160,7 @@ def with_retired(text: str, retired: bool) -> str:
     """The article's text with `retired: true` in its front matter, or without it."""
     lines = normalised(text).split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if not lines or lines[0].strip() != "---" or end is None:
+    if lines[0].strip() != "---" or end is None:
         raise Refused("the article's front matter is not closed by '---'; fix the file first")
     front = [line for line in lines[1:end] if not line.startswith("retired:")]
     if retired:

@@ -7,7 +7,8 @@ The order is what makes the channel safe:
 3. Find the UIDs above the highest one in the ledger, FETCH them in batches (`BODY.PEEK[]`,
    so the server's \\Seen flag is left alone).
 4. Commit every message of a batch as a contact together with its ledger row.
-5. Only then move the batch to the done folder (or flag it), and mark the rows acknowledged.
+5. Only then move the batch to the done folder (or flag it), and mark the rows acknowledged
+   (committed batches are moved together, MOVE_AT_LEAST messages at a time).
 
 Killed before 4, the messages are still new next time; killed between 4 and 5, they are in the
 ledger, unacknowledged, and are only moved. Nothing is lost and nothing is stored twice.
@@ -47,6 +48,10 @@ log = logging.getLogger(__name__)
 # A batch also stops growing at this many bytes, so a few huge messages never sit in memory
 # together; a single message above it is fetched alone.
 BATCH_BYTES = 32_000_000
+# Committed batches are moved together once they hold this many messages (and at the end of
+# the pass): each MOVE waits for the server to update and sync the folders, so one per batch
+# of 100 kept the connection waiting (5,000 messages: 50 MOVEs 2.2 s, 10 MOVEs 1.3 s).
+MOVE_AT_LEAST = 500
 DELETED = b"\\Deleted"
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(?:\r?\n[ \t]+)?(<[^>\r\n]*>)", re.I | re.M)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
@@ -132,29 +137,46 @@ def _fetch_batches(
 ) -> RunCounts:
     """FETCH, commit and acknowledge the batches, overlapping the network with the database.
 
-    The connection stays on this thread; one committer thread writes blobs and rows, in order.
-    While batch N commits, batch N+1 is downloaded; while N+1 commits, N is moved. Batch N is
-    moved only after its commit returned and its ledger rows are marked acknowledged only after
-    the MOVE (queued behind N+1's commit), so each batch keeps the order that makes a crash
-    harmless; the overlap is only ever between different batches.
+    The connection stays on this thread; a blob thread writes each batch's originals as soon
+    as it is downloaded, and one committer thread writes the rows, in order. While batch N
+    commits, batch N+1 is downloaded and its blobs written; while N+1 commits, N is moved.
+    A batch's rows commit only after its blobs are on disk, it is moved only after its commit
+    returned, and its ledger rows are marked acknowledged only after the MOVE (queued behind
+    N+1's commit), so each batch keeps the order that makes a crash harmless; the overlap is
+    only ever between different batches.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-commit") as committer:
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-commit") as committer,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-blobs") as blob_writer,
+    ):
         pending: Future[BatchOutcome] | None = None
+        unmoved: list[BatchOutcome] = []
         marks: list[Future[None]] = []
         for uids in batches:
             download = _download(account, client, place, uids)
+            blobs = blob_writer.submit(app.blobs.put_many, [item.data for item in download.items])
             committed = pending.result() if pending is not None else None
-            pending = committer.submit(_commit, app, place, download) if download.items else None
+            pending = (
+                committer.submit(_commit, app, place, download, blobs) if download.items else None
+            )
             if committed is not None:
-                counts = _acknowledge_batch(account, client, committed, counts)
-                marks.append(committer.submit(_mark_acknowledged, app, place, committed.uids))
+                unmoved.append(committed)
+            if sum(len(batch.uids) for batch in unmoved) >= MOVE_AT_LEAST:
+                counts = _acknowledge_batches(account, client, unmoved, counts)
+                marks.append(committer.submit(_mark_acknowledged, app, place, _uids_of(unmoved)))
+                unmoved = []
         if pending is not None:
-            committed = pending.result()
-            counts = _acknowledge_batch(account, client, committed, counts)
-            marks.append(committer.submit(_mark_acknowledged, app, place, committed.uids))
+            unmoved.append(pending.result())
+        if unmoved:
+            counts = _acknowledge_batches(account, client, unmoved, counts)
+            marks.append(committer.submit(_mark_acknowledged, app, place, _uids_of(unmoved)))
         for mark in marks:
             mark.result()
     return counts
+
+
+def _uids_of(batches: list[BatchOutcome]) -> list[int]:
+    return [uid for batch in batches for uid in batch.uids]
 
 
 def _download(
@@ -176,12 +198,16 @@ def _download(
     return Download(done, message_ids, items)
 
 
-def _commit(app: App, place: FolderPlace, download: Download) -> BatchOutcome:
-    """Store the batch's contacts with their ledger rows in one transaction."""
+def _commit(
+    app: App, place: FolderPlace, download: Download, blobs: Future[list[str]]
+) -> BatchOutcome:
+    """Store the batch's contacts with their ledger rows in one transaction, once the blob
+    thread has stored their originals."""
     items = download.items
+    shas = blobs.result()
     if place.uidvalidity_changed:
         # Each item writes its own ledger row, so the next one's Message-ID check sees it.
-        results = receive_batch(app, items)
+        results = receive_batch(app, items, stored_blobs=shas)
     else:
 
         def write_batch_ledger(session: Session, received: list[Received]) -> None:
@@ -192,7 +218,7 @@ def _commit(app: App, place: FolderPlace, download: Download) -> BatchOutcome:
             )
             write_ledger(session, place, list(entries))
 
-        results = receive_batch(app, items, also_commit=write_batch_ledger)
+        results = receive_batch(app, items, also_commit=write_batch_ledger, stored_blobs=shas)
     limit = app.settings.max_email_bytes
     new = [item for result, item in zip(results, items, strict=True) if _stored(result)]
     # Stored all the same (nothing blocks the inbox); the extract stage quarantines them.
@@ -206,23 +232,27 @@ def _commit(app: App, place: FolderPlace, download: Download) -> BatchOutcome:
     )
 
 
-def _acknowledge_batch(
+def _acknowledge_batches(
     account: ImapAccount,
     client: IMAPClient,
-    committed: BatchOutcome,
+    committed: list[BatchOutcome],
     counts: RunCounts,
 ) -> RunCounts:
-    """Move a committed batch (the caller marks its ledger rows afterwards) and count it."""
-    failpoints.hit("imap.before_move")
-    acknowledge(client, account, committed.uids)
-    return replace(
-        counts,
-        fetched=counts.fetched + committed.fetched,
-        stored=counts.stored + committed.stored,
-        quarantined=counts.quarantined + committed.quarantined,
-        duplicates=counts.duplicates + committed.duplicates,
-        acknowledged=counts.acknowledged + len(committed.uids),
-    )
+    """Move committed batches with one command (the caller marks their ledger rows
+    afterwards) and count them."""
+    for _ in committed:
+        failpoints.hit("imap.before_move")
+    acknowledge(client, account, _uids_of(committed))
+    for batch in committed:
+        counts = replace(
+            counts,
+            fetched=counts.fetched + batch.fetched,
+            stored=counts.stored + batch.stored,
+            quarantined=counts.quarantined + batch.quarantined,
+            duplicates=counts.duplicates + batch.duplicates,
+            acknowledged=counts.acknowledged + len(batch.uids),
+        )
+    return counts
 
 
 def _mark_acknowledged(app: App, place: FolderPlace, uids: list[int]) -> None:

@@ -81,8 +81,9 @@ def write_ledger(
     one insert for the rows and one update of the folder's mark."""
     if not entries:
         return
-    session.execute(
-        insert(MailLedgerEntry),
+    # A Core insert, as for the batch's contacts: the ORM's bulk path adds its own bookkeeping.
+    session.connection().execute(
+        insert(MailLedgerEntry.__table__),
         [
             {
                 "account": place.account,

@@ -10,6 +10,7 @@ from email.message import Message
 from email.policy import EmailPolicy
 
 from intake.mail.charsets import decode_bytes, has_raw_bytes, repair_escaped
+from intake.mail.header_cache import IndexedMessage
 from intake.mail.notes import RepairNotes
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -20,6 +21,8 @@ _ADDRESS_IN_TEXT = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 def raw_header(message: Message, name: str) -> str | None:
     """The header's stored value before any decoding, or None when absent."""
+    if isinstance(message, IndexedMessage):
+        return message.raw_value(name)
     wanted = name.lower()
     for key, value in message.raw_items():
         if key.lower() == wanted:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+
+from intake.mail.html_tokens import Token, html_tokens
 
 # Content that is never shown to the reader.
 _HIDDEN = frozenset({"script", "style", "head", "title", "template", "noscript", "object"})
@@ -27,14 +28,20 @@ _SPACES = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 def html_to_text(html: str) -> str:
     """Readable text of an HTML document: blocks on their own lines, list items as "- "."""
     reader = _TextReader()
-    reader.feed(html)
-    reader.close()
+    for kind, value in html_tokens(html):
+        if kind is Token.TEXT:
+            reader.handle_data(value)
+        elif kind is Token.START:
+            reader.handle_starttag(value)
+        elif kind is Token.END:
+            reader.handle_endtag(value)
+        else:
+            reader.handle_startendtag(value)
     return reader.text()
 
 
-class _TextReader(HTMLParser):
+class _TextReader:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self._out: list[str] = []
         self._hidden: list[str] = []
         self._pre_depth = 0
@@ -42,7 +49,7 @@ class _TextReader(HTMLParser):
 
     # -- events -------------------------------------------------------------------------------
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str) -> None:
         if tag == "body":
             # A <head> left open must not swallow the body.
             self._hidden.clear()
@@ -57,7 +64,7 @@ class _TextReader(HTMLParser):
             return
         self._open(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_startendtag(self, tag: str) -> None:
         if not self._hidden and tag not in _HIDDEN:
             self._open(tag)
 

@@ -1,18 +1,30 @@
 """Topic/sentiment text classification with spaCy: training a model and predicting with it."""
 
 import random
+import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example as SpacyExample
 from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam, Optimizer
 
+from classify.cascade import (
+    CascadeChoice,
+    Cats,
+    cascade_cats,
+    choose_cascade,
+    log_loss,
+    needs_full_model,
+    top_label,
+    vectors_pay,
+)
 from classify.examples import Example, fingerprint_examples, split_train_dev
 from classify.model_card import (
     ModelCard,
@@ -26,6 +38,8 @@ from classify.normalise import normalise_text
 from classify.thresholds import UNTRUSTED, choose_thresholds, is_trusted
 
 _COMPONENT = "textcat"
+# The subfolder holding the cascade's n-gram head, a spaCy pipeline of its own.
+_HEAD_FOLDER = "ngrams"
 # Character n-grams inside words (with the word's edges marked), as scikit-learn's char_wb.
 _CHAR_NGRAMS = (2, 5)
 # A character n-gram seen in one training document only is mostly a typo or a name: noise.
@@ -47,6 +61,8 @@ class Prediction:
     # The model's threshold for this label, and whether the score reaches it.
     threshold: float = UNTRUSTED
     trusted: bool = False
+    # Whether the answer comes from the model that read the text's sentence vector.
+    sentence_vector: bool = False
 
 
 class ModelLoadError(ValueError):
@@ -94,30 +110,30 @@ def train_text_classifier(
         if strangers:
             raise ValueError(f"dev labels {strangers} never occur in the training examples")
     schedule = _Schedule(max_epochs, patience, seed, on_epoch)
-    nlp = _blank_pipeline(lang, labels, sentence_vectors)
-    best_epoch, dev_accuracy = _fit(nlp, train, dev, labels, schedule)
-    dev_docs = [nlp.make_doc(normalise_text(example.text)) for example in dev]
+    trained = _train_heads(lang, labels, train, dev, schedule, sentence_vectors)
     # Chosen before the refit: the refitted model has seen the dev examples, so its scores on
     # them would promise a precision that unseen contacts do not get.
-    thresholds = _dev_thresholds(nlp, dev_docs, [e.label for e in dev], labels, target_precision)
+    gold = [e.label for e in dev]
+    thresholds = _dev_thresholds(trained.dev_cats, gold, labels, target_precision)
     trained_on = len(train)
+    served, head = trained.served.nlp, trained.head.nlp if trained.head else None
     if dev and dev_examples is None:
-        nlp = _blank_pipeline(lang, labels, sentence_vectors)
-        refit = _Schedule(best_epoch, best_epoch, seed, None)
-        _fit(nlp, list(examples), [], labels, refit)
+        served = _refit(lang, labels, examples, trained.served, seed)
+        head = _refit(lang, labels, examples, trained.head, seed) if trained.head else None
         trained_on = len(examples)
     report = TrainingReport(
         labels=labels,
         train_size=len(train),
         dev_size=len(dev),
-        dev_accuracy=dev_accuracy,
-        best_epoch=best_epoch,
+        dev_accuracy=_accuracy(trained.dev_cats, gold) if dev else None,
+        best_epoch=trained.served.best_epoch,
         seconds=round(time.perf_counter() - started, 3),
         trained_on=trained_on,
+        ngram_dev_accuracy=trained.comparison.ngram_dev_accuracy,
+        vector_dev_accuracy=trained.comparison.vector_dev_accuracy,
+        ngram_dev_log_loss=trained.comparison.ngram_dev_log_loss,
+        vector_dev_log_loss=trained.comparison.vector_dev_log_loss,
     )
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(out_dir)
     card = ModelCard(
         labels=labels,
         fingerprint=fingerprint_examples(examples),
@@ -127,9 +143,21 @@ def train_text_classifier(
         language=lang,
         thresholds=thresholds,
         target_precision=target_precision,
+        sentence_vectors=trained.served.sentence_vectors,
+        cascade=trained.cascade,
     )
-    write_model_card(card, out_dir)
+    _save(Path(out_dir), served, head, card)
     return report
+
+
+def _save(out_dir: Path, served: Language, head: Language | None, card: ModelCard) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    served.to_disk(out_dir)
+    # A head left by an earlier model in the same folder must not be read with this one.
+    shutil.rmtree(out_dir / _HEAD_FOLDER, ignore_errors=True)
+    if head is not None:
+        head.to_disk(out_dir / _HEAD_FOLDER)
+    write_model_card(card, out_dir)
 
 
 @dataclass(frozen=True)
@@ -138,6 +166,103 @@ class _Schedule:
     patience: int
     seed: int
     on_epoch: Callable[[int, float | None], None] | None
+
+
+@dataclass(frozen=True)
+class _Head:
+    """One model of a training run, at its best epoch, with its scores on the dev texts."""
+
+    nlp: Language
+    sentence_vectors: bool
+    best_epoch: int
+    dev_accuracy: float | None
+    dev_cats: list[Cats]
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """The n-gram model and the model with vectors on the dev texts, when both were trained."""
+
+    ngram_dev_accuracy: float | None = None
+    vector_dev_accuracy: float | None = None
+    ngram_dev_log_loss: float | None = None
+    vector_dev_log_loss: float | None = None
+
+
+@dataclass(frozen=True)
+class _Trained:
+    # The model that answers (every text, or those the head is unsure of), and the head.
+    served: _Head
+    head: _Head | None
+    cascade: CascadeChoice | None
+    # What the served model (with the head, if any) answers on the dev texts.
+    dev_cats: list[Cats]
+    comparison: _Comparison
+
+
+def _train_heads(
+    lang: str,
+    labels: tuple[str, ...],
+    train: Sequence[Example],
+    dev: Sequence[Example],
+    schedule: _Schedule,
+    sentence_vectors: bool,
+) -> _Trained:
+    """Train the n-gram model and, if asked, the model with sentence vectors; decide on dev
+    data whether the vectors are worth their cost and from which score the n-grams suffice."""
+    if not sentence_vectors:
+        ngrams = _train_head(lang, labels, train, dev, schedule, False)
+        return _Trained(ngrams, None, None, ngrams.dev_cats, _Comparison(ngrams.dev_accuracy))
+    full = _train_head(lang, labels, train, dev, schedule, True)
+    if not dev:
+        # Nothing to judge the n-grams by: the full model answers every text.
+        return _Trained(full, None, None, full.dev_cats, _Comparison())
+    quiet = replace(schedule, on_epoch=None)
+    ngrams = _train_head(lang, labels, train, dev, quiet, False)
+    gold = [example.label for example in dev]
+    comparison = _Comparison(
+        ngrams.dev_accuracy,
+        full.dev_accuracy,
+        round(log_loss(ngrams.dev_cats, gold), 6),
+        round(log_loss(full.dev_cats, gold), 6),
+    )
+    if not vectors_pay(ngrams.dev_cats, full.dev_cats, gold):
+        # The vectors do not help on this data: the n-gram model alone answers, and no
+        # contact pays for a vector.
+        return _Trained(ngrams, None, None, ngrams.dev_cats, comparison)
+    cascade = choose_cascade(ngrams.dev_cats, full.dev_cats)
+    if cascade is None:
+        return _Trained(full, None, None, full.dev_cats, comparison)
+    asked = {
+        index: cats
+        for index, cats in enumerate(full.dev_cats)
+        if needs_full_model(ngrams.dev_cats[index], cascade.threshold)
+    }
+    combined = cascade_cats(ngrams.dev_cats, asked, cascade.threshold)
+    return _Trained(full, ngrams, cascade, combined, comparison)
+
+
+def _train_head(
+    lang: str,
+    labels: tuple[str, ...],
+    train: Sequence[Example],
+    dev: Sequence[Example],
+    schedule: _Schedule,
+    sentence_vectors: bool,
+) -> _Head:
+    nlp = _blank_pipeline(lang, labels, sentence_vectors)
+    best_epoch, dev_accuracy = _fit(nlp, train, dev, labels, schedule)
+    dev_docs = [nlp.make_doc(normalise_text(example.text)) for example in dev]
+    return _Head(nlp, sentence_vectors, best_epoch, dev_accuracy, _read_cats(nlp, dev_docs))
+
+
+def _refit(
+    lang: str, labels: tuple[str, ...], examples: Sequence[Example], head: _Head, seed: int
+) -> Language:
+    """The same model trained from scratch on all the examples for its best number of epochs."""
+    nlp = _blank_pipeline(lang, labels, head.sentence_vectors)
+    _fit(nlp, list(examples), [], labels, _Schedule(head.best_epoch, head.best_epoch, seed, None))
+    return nlp
 
 
 def _fit(
@@ -167,7 +292,7 @@ def _fit(
             nlp.update(batch, sgd=optimizer)
         # The running average of the weights generalises better than the last update's.
         with nlp.use_params(optimizer.averages):
-            accuracy = _accuracy(nlp, dev_docs, dev_labels) if dev_docs else None
+            accuracy = _accuracy(_read_cats(nlp, dev_docs), dev_labels) if dev_docs else None
             if accuracy is None or best_accuracy is None or accuracy > best_accuracy:
                 best_accuracy, best_epoch = accuracy, epoch
                 best_weights = textcat.model.to_bytes()
@@ -216,37 +341,40 @@ def _spacy_example(nlp: Language, example: Example, labels: tuple[str, ...]) -> 
     return SpacyExample.from_dict(doc, {"cats": cats})
 
 
-def _best(docs: list, nlp: Language) -> list[tuple[str, float]]:
-    textcat = nlp.get_pipe(_COMPONENT)
-    best = []
-    for doc in textcat.pipe(docs):
-        label = max(doc.cats, key=doc.cats.__getitem__)
-        best.append((label, float(doc.cats[label])))
-    return best
+def _read_cats(nlp: Language, docs: Sequence[Doc]) -> list[Cats]:
+    """The label scores of `docs`, copied: a later model reading the same Docs overwrites them."""
+    return [dict(doc.cats) for doc in nlp.get_pipe(_COMPONENT).pipe(docs)]
 
 
-def _accuracy(nlp: Language, docs: list, labels: list[str]) -> float:
-    predicted = [label for label, _ in _best(docs, nlp)]
-    return sum(p == gold for p, gold in zip(predicted, labels, strict=True)) / len(labels)
+def _accuracy(cats: Sequence[Cats], gold: Sequence[str]) -> float:
+    predicted = [top_label(scores)[0] for scores in cats]
+    return sum(p == g for p, g in zip(predicted, gold, strict=True)) / len(gold)
 
 
 def _dev_thresholds(
-    nlp: Language, docs: list, gold: list[str], labels: tuple[str, ...], target: float
+    cats: Sequence[Cats], gold: list[str], labels: tuple[str, ...], target: float
 ) -> dict[str, float]:
-    if not docs:
+    if not cats:
         # Without held-out data nothing is known about precision: trust nothing automatically.
         return dict.fromkeys(labels, UNTRUSTED)
-    best = _best(docs, nlp)
+    best = [top_label(scores) for scores in cats]
     return choose_thresholds(
         labels, [label for label, _ in best], [score for _, score in best], gold, target
     )
 
 
 class TextClassifier:
-    """A trained classifier loaded from disk; `predict` turns texts into labels with scores."""
+    """A trained classifier loaded from disk; `predict` turns texts into labels with scores.
 
-    def __init__(self, nlp: Language, card: ModelCard, path: Path) -> None:
+    With a cascade, the n-gram head reads every text first and the full model (with the
+    sentence vector) only the texts whose head score is under the card's threshold.
+    """
+
+    def __init__(
+        self, nlp: Language, card: ModelCard, path: Path, head: Language | None = None
+    ) -> None:
         self._nlp = nlp
+        self._head = head
         self._card = card
         self.path = path
 
@@ -259,19 +387,9 @@ class TextClassifier:
             card = read_model_card(path)
         except ModelCardError as error:
             raise ModelLoadError(str(error)) from None
-        try:
-            nlp = spacy.load(path)
-        except (OSError, ValueError) as error:
-            raise ModelLoadError(f"{path}: the spaCy pipeline cannot be loaded ({error})") from None
-        if _COMPONENT not in nlp.pipe_names:
-            raise ModelLoadError(f"{path}: the pipeline has no {_COMPONENT!r} component")
-        pipeline_labels = tuple(sorted(nlp.get_pipe(_COMPONENT).labels))
-        if pipeline_labels != card.labels:
-            raise ModelLoadError(
-                f"{path}: the pipeline's labels {list(pipeline_labels)} do not match the card's "
-                f"{list(card.labels)}"
-            )
-        return cls(nlp, card, path)
+        nlp = _load_pipeline(path, card)
+        head = _load_pipeline(path / _HEAD_FOLDER, card) if card.cascade else None
+        return cls(nlp, card, path, head)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -293,12 +411,41 @@ class TextClassifier:
     def report(self) -> TrainingReport:
         return self._card.report
 
-    def predict(self, texts: Sequence[str], batch_size: int = 256) -> list[Prediction]:
-        normalised = (normalise_text(text) for text in texts)
-        docs = self._nlp.pipe(normalised, batch_size=batch_size)
-        return [self._prediction(doc.cats) for doc in docs]
+    @property
+    def sentence_vectors(self) -> bool:
+        return self._card.sentence_vectors
 
-    def _prediction(self, cats: Mapping[str, float]) -> Prediction:
+    @property
+    def cascade(self) -> CascadeChoice | None:
+        return self._card.cascade
+
+    def predict(
+        self, texts: Sequence[str], batch_size: int = 256, *, full_model: bool = False
+    ) -> list[Prediction]:
+        """Predict each text; `full_model` skips the cascade (every text gets the vector), to
+        measure what the cascade costs in accuracy."""
+        predictions: list[Prediction] = []
+        for start in range(0, len(texts), batch_size):
+            chunk = texts[start : start + batch_size]
+            docs = [self._nlp.make_doc(normalise_text(text)) for text in chunk]
+            cascade = None if full_model else self._card.cascade
+            if self._head is None or cascade is None:
+                vector = self._card.sentence_vectors
+                predictions += [self._prediction(c, vector) for c in _read_cats(self._nlp, docs)]
+            else:
+                predictions += self._cascade(docs, cascade.threshold)
+        return predictions
+
+    def _cascade(self, docs: list[Doc], threshold: float) -> list[Prediction]:
+        assert self._head is not None
+        head_cats = _read_cats(self._head, docs)
+        asked = [i for i, cats in enumerate(head_cats) if needs_full_model(cats, threshold)]
+        full_cats = _read_cats(self._nlp, [docs[i] for i in asked])
+        by_index = dict(zip(asked, full_cats, strict=True))
+        combined = cascade_cats(head_cats, by_index, threshold)
+        return [self._prediction(cats, i in by_index) for i, cats in enumerate(combined)]
+
+    def _prediction(self, cats: Mapping[str, float], sentence_vector: bool) -> Prediction:
         scores = {label: float(score) for label, score in sorted(cats.items())}
         label = max(scores, key=scores.__getitem__)
         threshold = self._card.thresholds.get(label, UNTRUSTED)
@@ -308,4 +455,21 @@ class TextClassifier:
             scores=MappingProxyType(scores),
             threshold=threshold,
             trusted=is_trusted(label, scores[label], self._card.thresholds),
+            sentence_vector=sentence_vector,
         )
+
+
+def _load_pipeline(path: Path, card: ModelCard) -> Language:
+    try:
+        nlp = spacy.load(path)
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(f"{path}: the spaCy pipeline cannot be loaded ({error})") from None
+    if _COMPONENT not in nlp.pipe_names:
+        raise ModelLoadError(f"{path}: the pipeline has no {_COMPONENT!r} component")
+    pipeline_labels = tuple(sorted(nlp.get_pipe(_COMPONENT).labels))
+    if pipeline_labels != card.labels:
+        raise ModelLoadError(
+            f"{path}: the pipeline's labels {list(pipeline_labels)} do not match the card's "
+            f"{list(card.labels)}"
+        )
+    return nlp

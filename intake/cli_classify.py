@@ -109,6 +109,16 @@ def print_training(name: str, report: TrainingReport) -> None:
         f"{report.dev_size} dev examples, dev accuracy {accuracy} at epoch {report.best_epoch}, "
         f"weights learnt from {report.trained_on} examples, {report.seconds:.1f} s"
     )
+    vector_loss, ngram_loss = report.vector_dev_log_loss, report.ngram_dev_log_loss
+    if vector_loss is not None and ngram_loss is not None:
+        # The same rule as training's: the vectors stay when they lower the dev log loss.
+        kept = vector_loss < ngram_loss
+        console.print(
+            f"  dev log loss (accuracy) with sentence vectors {vector_loss:.4f} "
+            f"({report.vector_dev_accuracy:.2%}), n-grams alone {ngram_loss:.4f} "
+            f"({report.ngram_dev_accuracy:.2%}): "
+            + ("vectors kept, for the texts the n-grams are unsure of" if kept else "n-grams only")
+        )
 
 
 @classify_app.command("evaluate")

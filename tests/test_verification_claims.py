@@ -277,3 +277,26 @@ def test_an_answer_racing_a_colleagues_claim_waits_for_it_and_is_refused(
         with sessions() as session:
             field = session.get_one(ContactField, only)
             assert (field.status, field.claimed_by) == (FieldStatus.NEEDS_VERIFICATION, "clerk-b")
+
+
+def test_a_link_from_another_site_claims_no_field_but_the_station_itself_does(
+    station: App,
+) -> None:
+    fields = waiting_fields(station.sessions, contacts=1, per_contact=2)
+    clerk = client_for(station)
+    sign_in(clerk, MAILROOM)
+
+    for address in ("/mailroom/verify", f"/mailroom/verify/{fields[1]}"):
+        lured = clerk.get(address, headers={"Sec-Fetch-Site": "cross-site"})
+        assert lured.status_code == 403
+        assert "a link from another site cannot take work for you" in html.unescape(lured.text)
+    lured_api = clerk.get("/api/v1/mailroom/fields/next", headers={"Sec-Fetch-Site": "cross-site"})
+    assert lured_api.status_code == 403
+    with station.sessions() as session:
+        assert all(session.get_one(ContactField, f).claimed_by is None for f in fields)
+
+    # Followed from Intake's own pages, the same address takes the field.
+    own = clerk.get("/mailroom/verify", headers={"Sec-Fetch-Site": "same-origin"})
+    assert shown_field(own.text) == fields[0]
+    with station.sessions() as session:
+        assert session.get_one(ContactField, fields[0]).claimed_by == MAILROOM

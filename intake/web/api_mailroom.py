@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -15,7 +15,7 @@ from intake.services.mailroom_upload import UploadedFile, UploadResult
 from intake.services.mailroom_verification import VerificationQueue
 from intake.verification import Verified
 from intake.web.api import Caller
-from intake.web.security import application
+from intake.web.security import application, refuse_cross_site
 
 router = APIRouter(prefix="/api/v1/mailroom", tags=["mailroom"])
 
@@ -52,14 +52,14 @@ def upload_scans(
     return mailroom_upload.upload_scans(app, principal, chosen)
 
 
-@router.get("/fields/next")
+@router.get("/fields/next", dependencies=[Depends(refuse_cross_site)])
 def next_field(request: Request, principal: Caller, after: int | None = None) -> VerificationQueue:
     """Claim the field to verify now (after field `after`, which is given back, coming round to
     the start); nobody else gets it until it is answered, skipped, released or its lease ends."""
     return mailroom_verification.next_in_queue(application(request), principal, after)
 
 
-@router.get("/fields/{field_id}")
+@router.get("/fields/{field_id}", dependencies=[Depends(refuse_cross_site)])
 def one_field(request: Request, field_id: int, principal: Caller) -> VerificationQueue:
     """Claim this field if it is free; else `held` says who holds it and until when."""
     return mailroom_verification.field_at(application(request), principal, field_id)

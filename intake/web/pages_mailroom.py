@@ -15,7 +15,13 @@ from intake.services.errors import Refused
 from intake.services.mailroom_upload import UploadedFile, UploadResult
 from intake.services.principal import Principal
 from intake.verification import Verified
-from intake.web.security import Visit, application, checked_visit, current_principal
+from intake.web.security import (
+    Visit,
+    application,
+    checked_visit,
+    current_principal,
+    refuse_cross_site,
+)
 from intake.web.templating import render
 
 router = APIRouter()
@@ -87,7 +93,9 @@ def _summary(results: list[UploadResult]) -> str:
     return " ".join([f"{stored} of {len(results)} files stored; being read now.", *named])
 
 
-@router.get("/mailroom/verify", response_class=HTMLResponse)
+@router.get(
+    "/mailroom/verify", response_class=HTMLResponse, dependencies=[Depends(refuse_cross_site)]
+)
 def verify_page(
     request: Request,
     principal: Reader,
@@ -101,7 +109,11 @@ def verify_page(
     return render(request, template, context)
 
 
-@router.get("/mailroom/verify/{field_id}", response_class=HTMLResponse)
+@router.get(
+    "/mailroom/verify/{field_id}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(refuse_cross_site)],
+)
 def verify_one(request: Request, field_id: int, principal: Reader) -> Response:
     """One field by its address: taken when free, else shown with who holds it now."""
     queue = mailroom_verification.field_at(application(request), principal, field_id)

@@ -77,6 +77,15 @@ async def checked_visit(request: Request) -> Visit:
     return visit
 
 
+def refuse_cross_site(request: Request) -> None:
+    """For a GET that takes work (the verification queue claims the field it shows): a link on
+    another site must not make a signed-in person claim fields. Browsers name where a request
+    came from in `Sec-Fetch-Site`; a cross-site one is refused. Clients of the API with a token
+    send no such header and are not affected."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise Forbidden("a link from another site cannot take work for you; open it from Intake")
+
+
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
     app = application(request)
     lifetime = timedelta(hours=app.settings.web_session_hours)

@@ -124,10 +124,16 @@ _BEFORE_ALL = datetime(1900, 1, 1, tzinfo=UTC)
 # parameter, a JSON array, so the statement text is the same for every batch and is parsed and
 # planned once, however many slices it has (PostgreSQL: a JSON document costs psycopg far less
 # CPU to send than one array a column, see `workflow.bulk_insert`).
-_STATUSES = {f"status_{number}": str(status) for number, status in enumerate(ACTIVE)}
+# The active statuses are written into the text, not bound: PostgreSQL plans a prepared
+# statement (psycopg prepares one run five times) once for any parameters; on a table without
+# statistics yet, that generic plan with the statuses as parameters searched the index by unit
+# alone and read a unit's whole queue for every slice (9 ms for a batch of 128 over 5,000
+# tasks, against 2 ms with the statuses in the text). They are our own constants, plain words.
+assert all(str(status).isalpha() for status in ACTIVE)
+_ACTIVE_STATUSES = ", ".join(f"'{status}'" for status in ACTIVE)
 _COUNT_ONE = (
     "(SELECT count(*) FROM tasks AS t WHERE t.unit = {unit}"
-    f" AND t.status IN ({', '.join(':' + name for name in _STATUSES)})"
+    f" AND t.status IN ({_ACTIVE_STATUSES})"
     " AND t.due_at > {after} AND t.due_at <= {until})"
 )
 _COUNT_SLICES = {
@@ -164,13 +170,13 @@ def _count_slices(session: Session, slices: Sequence[tuple[str, datetime, dateti
                 for unit, after, until in slices
             ]
         )
-        rows = session.execute(_COUNT_SLICES["postgresql"], {"slices": encoded, **_STATUSES})
+        rows = session.execute(_COUNT_SLICES["postgresql"], {"slices": encoded})
     else:
         # The same text as the ORM stores a datetime in SQLite, so the comparison holds.
         stored = Task.due_at.type.dialect_impl(dialect).bind_processor(dialect)
         assert stored is not None
         encoded = json.dumps([(unit, stored(a), stored(u)) for unit, a, u in slices])
-        rows = session.execute(_COUNT_SLICES["sqlite"], {"slices": encoded, **_STATUSES})
+        rows = session.execute(_COUNT_SLICES["sqlite"], {"slices": encoded})
     return [int(count) for count in rows.scalars()]
 
 

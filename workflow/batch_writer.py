@@ -7,39 +7,39 @@ Routing decides every contact in memory first (`Work`: a case planned with
 1. places the new answer tasks (overflow to a backup unit, `batch_placement`: one query);
 2. runs the incident check on the new cases, in routing order, before they are written
    (`incidents.watch_for_incidents`): links, raised priorities and trail notes go in with the
-   inserts instead of an UPDATE per case;
+   inserts instead of an UPDATE per case; an incident opened is inserted at once (its id is in
+   the links and notes), with no flush of the transaction's other changes;
 3. notes each overflow move on its case's trail (after the incident note, as one at a time);
 4. inserts the new cases with their references (made of the id: on PostgreSQL the ids are
    taken from the sequence first and the references go in with the rows; on SQLite the ids come
    back from the insert and one UPDATE sets the references), and announces the incidents
-   opened on them;
+   opened on them (the supervisors' task);
 5. inserts the tasks, then every audit event of the batch in one INSERT.
 
-The written rows become ordinary persistent ORM objects of the session (no SELECT): later
-route steps (acknowledgement, verification) and later changes work on them as on any other.
+Cases and tasks are planned and written without the unit of work (`workflow.orm_rows`); the
+written rows become ordinary persistent ORM objects of the session (no SELECT): later route
+steps (acknowledgement, verification) and later changes work on them as on any other.
 Everything happens in the caller's transaction: a crash before its commit leaves nothing.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, update
-from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm import Session
 
 from workflow.audit import AuditRows
 from workflow.batch_placement import PlannedMove, place_new_tasks
-from workflow.bulk_insert import ids_come_first, insert_with_ids, insert_without_ids, next_ids
+from workflow.bulk_insert import ids_come_first, next_ids
 from workflow.cases import case_reference
 from workflow.incidents import UnwrittenTasks, announce, watch_for_incidents
 from workflow.models import Case, Task
 from workflow.org_models import Organisation
+from workflow.orm_rows import attach, insert_rows, insert_rows_with_ids, table_of
 
-Row = TypeVar("Row", bound=DeclarativeBase)
 # A case's reference is made of its id, so it is set right after the insert (executemany).
 _SET_REFERENCE = (
     update(Case.__table__)
@@ -75,7 +75,7 @@ def write_batch(
     insert_cases(session, new_cases, audit, actor)
     for outcome in outcomes:
         if outcome.opening is not None:
-            announce(session, org, outcome.opening, actor)
+            announce(session, org, outcome.opening, actor, audit)
     for work in batch:
         work.task.case_id = work.case.id
     insert_tasks(session, [work.task for work in batch], audit, actor, case_of)
@@ -92,22 +92,23 @@ def insert_cases(session: Session, cases: Sequence[Case], audit: AuditRows, acto
     case's "opened" event goes to `audit`."""
     if not cases:
         return
-    table = _table(Case)
     if ids_come_first(session):
         # The ids are known before the insert, so the references go in with the rows.
-        for row, case_id in zip(cases, next_ids(session, table, len(cases)), strict=True):
+        new_ids = next_ids(session, table_of(Case), len(cases))
+        for row, case_id in zip(cases, new_ids, strict=True):
             row.id, row.reference = case_id, case_reference(case_id)
-        insert_without_ids(session, table, [_column_values(table, row, True) for row in cases])
+        insert_rows_with_ids(session, cases)
     else:
         references = {case_id: case_reference(case_id) for case_id in insert_rows(session, cases)}
-        session.execute(
+        # On the connection, as the inserts (`workflow.bulk_insert`): no autoflush.
+        session.connection().execute(
             _SET_REFERENCE,
             [{"case_id": case_id, "new_reference": ref} for case_id, ref in references.items()],
         )
         for row in cases:
             row.reference = references[row.id]
     for row in cases:
-        _attach(session, row)
+        attach(session, row)
         audit.add(actor, "case", row.reference, "opened", unit=row.unit, topic=row.topic)
 
 
@@ -124,7 +125,7 @@ def insert_tasks(
         return
     insert_rows(session, tasks)
     for task in tasks:
-        _attach(session, task)
+        attach(session, task)
         audit.add(
             actor,
             "task",
@@ -134,49 +135,3 @@ def insert_tasks(
             unit=task.original_unit or task.unit,
             case=case_of[id(task)].reference,
         )
-
-
-def insert_rows(session: Session, rows: Sequence[Row]) -> list[int]:
-    """Insert transient ORM objects of one class with one statement (`workflow.bulk_insert`);
-    sets each object's id and the column defaults it lacked."""
-    table = _table(type(rows[0]))
-    ids = insert_with_ids(session, table, [_column_values(table, row) for row in rows])
-    for row, row_id in zip(rows, ids, strict=True):
-        row.id = row_id  # type: ignore[attr-defined]
-    return ids
-
-
-def _column_values(table: Table, row: DeclarativeBase, with_id: bool = False) -> dict[str, Any]:
-    """Every column (the id only `with_id`), as set on the object or else its default. A
-    default is also put in the object's dict (as the ORM's loader does: no attribute events),
-    so the object is complete once attached and never reloaded."""
-    loaded = row.__dict__
-    values: dict[str, Any] = {}
-    for key, default in _columns(table, with_id):
-        if key not in loaded:
-            value = None
-            if default is not None:
-                value = default.arg(None) if default.is_callable else default.arg
-            loaded[key] = value
-        values[key] = loaded[key]
-    return values
-
-
-@functools.lru_cache(maxsize=32)
-def _columns(table: Table, with_id: bool) -> tuple[tuple[str, Any], ...]:
-    """The table's column keys with their Python-side defaults, looked up once per table."""
-    return tuple(
-        (column.key, column.default) for column in table.columns if with_id or column.key != "id"
-    )
-
-
-def _attach(session: Session, row: DeclarativeBase) -> None:
-    """Make a written object persistent in the session as if loaded: no INSERT, no SELECT."""
-    make_transient_to_detached(row)
-    session.add(row)
-
-
-def _table(model: type[DeclarativeBase]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table

@@ -16,6 +16,11 @@ psycopg more CPU than the rest of routing.
   table's sequence first and inserted with the rows, so a caller can use them (a case's
   reference is made of its id) before the insert.
 
+The statements run on the session's connection, without an autoflush of the ORM's pending
+changes (as an ORM query would do first): a batch writer inserts its rows between changes it
+makes in memory, and a flush for each insert would write those one statement at a time. So a
+row must reference only rows that are written already.
+
 Values are given as the ORM would bind them (aware datetimes, JSON-able lists and dicts); all
 of a table's rows name the same columns. The ORM's Python-side column defaults are not applied
 here: a row names every column that has no default in the database.
@@ -62,28 +67,47 @@ def insert_without_ids(session: Session, table: Table, rows: Sequence[Values]) -
     dialect = session.get_bind().dialect
     columns = tuple(rows[0])
     if dialect.name == "postgresql":
-        session.execute(
+        session.connection().execute(
             _recordset_insert(table, columns, dialect), {"rows": _json_rows(table, rows, dialect)}
         )
     elif dialect.name == "sqlite":
         _executemany_sqlite(session, table, rows)
     else:
-        session.execute(insert(table), list(rows))
+        session.connection().execute(insert(table), list(rows))
+
+
+def insert_one(session: Session, table: Table, row: Values) -> int:
+    """Insert one row and return its new id, with one statement (`INSERT ... RETURNING`): for
+    a single row whose id is needed at once, cheaper than taking it from the sequence first."""
+    inserted = session.connection().execute(insert(table).returning(table.c.id), row)
+    return int(inserted.scalar_one())
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:
-    """`count` new ids from the sequence of the table's id column (PostgreSQL)."""
-    statement = text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
-    )
-    return list(session.execute(statement, {"table": table.name, "count": count}).scalars())
+    """`count` new ids from the sequence of the table's id column (PostgreSQL), in order."""
+    found = session.connection().execute(_NEXT_IDS, {"table": table.name, "count": count})
+    return list(found.scalars())
+
+
+# The sequence is looked up once (OFFSET 0 keeps the subquery from being merged into the outer
+# query): `pg_get_serial_sequence` per id searched the catalog for every row, and cost the
+# server more than taking the ids.
+_NEXT_IDS = text(
+    "SELECT nextval(s.id_sequence) FROM (SELECT CAST(pg_get_serial_sequence(:table, 'id')"
+    " AS regclass) AS id_sequence OFFSET 0) AS s CROSS JOIN generate_series(1, :count)"
+)
 
 
 def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Values]) -> None:
     dialect = session.get_bind().dialect
-    converters = _converters(table, tuple(rows[0]), dialect)
-    values = [tuple(convert(row[name]) for name, convert in converters) for row in rows]
-    session.connection().exec_driver_sql(_qmark_insert(table, tuple(rows[0]), dialect), values)
+    columns = tuple(rows[0])
+    converters = _converters(table, columns, dialect)
+    values = [_in_order(_converted(row, converters), columns) for row in rows]
+    session.connection().exec_driver_sql(_qmark_insert(table, columns, dialect), values)
+
+
+def _in_order(row: Values, columns: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in columns)
 
 
 def _ids_after_sqlite(session: Session, table: Table, count: int) -> list[int]:
@@ -119,12 +143,30 @@ def _json_rows(table: Table, rows: Sequence[Values], dialect: Dialect) -> str:
     """The rows as one JSON array of objects, each value as the column type binds it: UTC
     datetimes as ISO 8601 text, a JSON column's value nested as it is (`_recordset_insert`).
     `ensure_ascii` as the ORM's JSON serializer, so a nested value's text is the ORM's."""
-    converted = _json_converters(table, tuple(rows[0]), dialect)
-    if converted:
-        rows = [
-            {**row, **{name: convert(row[name]) for name, convert in converted}} for row in rows
-        ]
+    converters = _json_converters(table, tuple(rows[0]), dialect)
+    if converters:
+        rows = [_converted(row, converters) for row in rows]
     return json.dumps(rows, default=_json_scalar)
+
+
+# A column whose values are converted: its name, what converts a value, and whether that turns
+# None into None (then None is passed as it is: most rows leave most datetimes empty, and a
+# type's bind processing costs a call or two even for None).
+Converter = tuple[str, Callable[[Any], Any], bool]
+
+
+def _converter(name: str, convert: Callable[[Any], Any]) -> Converter:
+    return (name, convert, convert(None) is None)
+
+
+def _converted(row: Values, converters: tuple[Converter, ...]) -> Values:
+    """A copy of `row` with the values of the `converters`' columns converted."""
+    converted = dict(row)
+    for name, convert, none_stays in converters:
+        value = converted[name]
+        if value is not None or not none_stays:
+            converted[name] = convert(value)
+    return converted
 
 
 def _json_scalar(value: Any) -> str:
@@ -138,18 +180,18 @@ def _json_scalar(value: Any) -> str:
 @functools.lru_cache(maxsize=64)
 def _json_converters(
     table: Table, columns: tuple[str, ...], dialect: Dialect
-) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+) -> tuple[Converter, ...]:
     """The columns whose type binds a value its own way (UTC datetimes), with what does it and
     then makes the result JSON-ready; the other columns' values go into the document as
     they are."""
-    found: list[tuple[str, Callable[[Any], Any]]] = []
+    found: list[Converter] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, JSON):
             continue
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
-            found.append((name, _then_json_ready(process)))
+            found.append(_converter(name, _then_json_ready(process)))
     return tuple(found)
 
 
@@ -190,20 +232,20 @@ def _column_type(table: Table, name: str, dialect: Dialect) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _converters(
-    table: Table, columns: tuple[str, ...], dialect: Dialect
-) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    """Per column, what turns a Python value into an SQLite parameter: the column type's own bind
-    processing (UTC datetimes; on SQLite as text), JSON as text (None as JSON null unless the
-    column says otherwise, as the ORM writes it)."""
-    found: list[tuple[str, Callable[[Any], Any]]] = []
+def _converters(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[Converter, ...]:
+    """The columns whose values need turning into SQLite parameters, with what does it: the
+    column type's own bind processing (UTC datetimes; on SQLite as text), JSON as text (None
+    as JSON null unless the column says otherwise, as the ORM writes it). The other columns'
+    values are passed as they are."""
+    found: list[Converter] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, JSON):
-            found.append((name, _json_text(column_type.none_as_null)))
+            found.append(_converter(name, _json_text(column_type.none_as_null)))
             continue
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
-        found.append((name, process if process is not None else _as_is))
+        if process is not None:
+            found.append(_converter(name, process))
     return tuple(found)
 
 
@@ -214,7 +256,3 @@ def _json_text(none_as_null: bool) -> Callable[[Any], Any]:
         return json.dumps(value)
 
     return convert
-
-
-def _as_is(value: Any) -> Any:
-    return value

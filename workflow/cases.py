@@ -21,6 +21,7 @@ from workflow.models import (
     TaskStatus,
     utcnow,
 )
+from workflow.orm_rows import planned
 from workflow.routing import RoutingDecision
 
 # "[C-000123]" as we write it in subjects; mail clients may change the case of the letter.
@@ -35,8 +36,10 @@ def plan_case(
     decision: RoutingDecision, *, customer_id: int | None, subject: str, opened_at: datetime
 ) -> Case:
     """A new case as routing decided it, not yet in any session (see `open_case` and
-    `workflow.batch_writer`)."""
-    return Case(
+    `workflow.batch_writer`). Built without the ORM's attribute events (`orm_rows.planned`):
+    the route stage plans one for every contact."""
+    return planned(
+        Case,
         customer_id=customer_id,
         unit=decision.unit,
         topic=decision.topic,
@@ -145,8 +148,9 @@ def plan_task(
     title: str,
 ) -> Task:
     """A new open task, not yet in any session; `case_id` may follow once its case is written
-    (see `workflow.batch_writer`)."""
-    return Task(
+    (see `workflow.batch_writer`). Built as `plan_case` is."""
+    return planned(
+        Task,
         case_id=case_id,
         contact_id=contact_id,
         unit=unit,

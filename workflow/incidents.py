@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from workflow.audit import record
+from workflow.audit import AuditRows, record
 from workflow.business_time import business_calendar
 from workflow.models import Case, Incident, Task, TaskStatus, utcnow
 from workflow.org_models import IncidentPolicy, Organisation
+from workflow.orm_rows import planned, write_row
 
 INCIDENT_TASK = "incident"
 OPEN = "open"
@@ -350,7 +352,8 @@ def _open_incident(
 ) -> Incident:
     assert case.topic is not None
     what = describe(case.topic, case.product, case.region)
-    incident = Incident(
+    incident = planned(
+        Incident,
         topic=case.topic,
         product=case.product,
         region=case.region,
@@ -359,20 +362,28 @@ def _open_incident(
         opened_at=case.opened_at,
         title=f"{len(cases)} contacts on {what} within {policy.window_minutes:g} minutes"[:300],
     )
-    session.add(incident)
-    session.flush()
+    # Inserted on its own for its id (the links and trail notes name it), not with a flush:
+    # that would also write everything else this transaction changed so far.
+    write_row(session, incident)
     _link(session, incident, cases, policy, unwritten)
     return incident
 
 
-def announce(session: Session, org: Organisation, opening: Opening, actor: str = "router") -> Task:
+def announce(
+    session: Session,
+    org: Organisation,
+    opening: Opening,
+    actor: str = "router",
+    audit: AuditRows | None = None,
+) -> Task:
     """The audit event of an opened incident and the supervisors' task, once its cases are
-    written."""
+    written. The audit events go to `audit` when given (a batch writer's), else to the
+    session."""
     policy = org.incidents
     assert policy is not None
     incident = opening.incident
-    record(
-        session,
+    events = audit if audit is not None else _SessionAudit(session)
+    events.add(
         actor,
         "incident",
         incident.id,
@@ -381,7 +392,19 @@ def announce(session: Session, org: Organisation, opening: Opening, actor: str =
         cases=[c.reference for c in opening.cases],
         notify=policy.notify_unit,
     )
-    return _notify_supervisors(session, org, incident, opening.case, policy)
+    return _notify_supervisors(session, org, incident, opening.case, policy, events)
+
+
+@dataclass(frozen=True)
+class _SessionAudit:
+    """`AuditRows.add` recording straight into the session (`audit.record`)."""
+
+    session: Session
+
+    def add(
+        self, actor: str, entity_type: str, entity_id: object, action: str, **detail: Any
+    ) -> None:
+        record(self.session, actor, entity_type, entity_id, action, **detail)
 
 
 def _link(
@@ -420,10 +443,16 @@ def _unfinished_tasks(session: Session, cases: list[Case], unwritten: UnwrittenT
 
 
 def _notify_supervisors(
-    session: Session, org: Organisation, incident: Incident, case: Case, policy: IncidentPolicy
+    session: Session,
+    org: Organisation,
+    incident: Incident,
+    case: Case,
+    policy: IncidentPolicy,
+    audit: AuditRows | _SessionAudit,
 ) -> Task:
     calendar = business_calendar(org.calendar(org.unit(policy.notify_unit).calendar))
-    task = Task(
+    task = planned(
+        Task,
         case_id=case.id,
         contact_id=None,
         unit=policy.notify_unit,
@@ -434,7 +463,6 @@ def _notify_supervisors(
         payload={"incident_id": incident.id},
         created_at=utcnow(),
     )
-    session.add(task)
-    session.flush()
-    record(session, "router", "task", task.id, "created", kind=INCIDENT_TASK, unit=task.unit)
+    write_row(session, task)
+    audit.add("router", "task", task.id, "created", kind=INCIDENT_TASK, unit=task.unit)
     return task

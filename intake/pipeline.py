@@ -113,7 +113,7 @@ def run_step(
     app: App, step: Step, ids: Sequence[int], *, attempt_counted: bool = False
 ) -> list[StepOutcome]:
     """Run one step on a batch in one transaction; on failure, isolate the contact that failed.
-    `attempt_counted`: the caller counted this attempt already (see `start_guarded`)."""
+    `attempt_counted`: the caller counted this attempt already (see `run_guarded`)."""
     try:
         with app.sessions() as session, session.begin():
             contacts = list(

@@ -1,4 +1,4 @@
-"""Rows written by `workflow.bulk_insert` (executemany on SQLite, unnest arrays on PostgreSQL)
+"""Rows written by `workflow.bulk_insert` (executemany on SQLite, one JSON document on PostgreSQL)
 read back exactly like rows the ORM writes, and each row gets the id reported for it."""
 
 from __future__ import annotations
@@ -170,3 +170,34 @@ def test_json_values_are_stored_as_the_same_text_as_the_orm_writes(routed_app: A
         )
     for number in range(len(details)):
         assert stored[f"bulk-{number}"] == stored[f"orm-{number}"] is not None
+
+
+def test_a_json_value_the_orm_cannot_write_is_refused_not_stored_as_text(routed_app: App) -> None:
+    """A datetime inside a JSON column is refused (as the ORM's JSON serializer refuses it),
+    naming the table, rather than stored as ISO text that reads back as a string."""
+    event = {
+        "at": OPENED,
+        "actor": "router",
+        "entity_type": "case",
+        "entity_id": "1",
+        "action": "opened",
+        "detail": {"due": OPENED},
+    }
+    with (
+        pytest.raises(TypeError, match=r"audit_events.*datetime"),
+        unit_of_work(routed_app.sessions) as session,
+    ):
+        insert_without_ids(session, table_of(AuditEvent), [event])
+    with routed_app.sessions() as session:
+        assert session.scalars(select(AuditEvent).where(AuditEvent.actor == "router")).all() == []
+
+
+def test_a_naive_datetime_is_refused_naming_the_table(routed_app: App) -> None:
+    row = case_values(1) | {"opened_at": datetime(2026, 11, 23, 8, 30)}
+    with (
+        pytest.raises(ValueError, match=r"cases: .*naive datetime"),
+        unit_of_work(routed_app.sessions) as session,
+    ):
+        insert_with_ids(session, table_of(Case), [row])
+    with routed_app.sessions() as session:
+        assert session.scalars(select(Case)).all() == []

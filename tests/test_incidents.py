@@ -4,14 +4,17 @@ within the window open an incident, link the cases, raise their priority and tel
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.app import App
+from intake.app import App, open_app
 from intake.stages import route
+from tests.conftest import base_settings
 from workflow.db import unit_of_work
 from workflow.models import AuditEvent, Case, Contact, Customer, Incident, Task
 
@@ -129,3 +132,30 @@ def test_contacts_group_by_product_before_region(app: App) -> None:
         assert (incident.topic, incident.product, incident.contacts) == ("claim", "fridge", 5)
         linked = session.scalars(select(Case).where(Case.incident_id == incident.id)).all()
         assert {c.unit for c in linked} == {"claims-large"}
+
+
+def test_two_route_transactions_on_one_kind_open_one_incident_between_them(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Two workers route the fifth and sixth case of a kind at the same time: the second waits
+    for the first to commit and joins its incident instead of opening one of its own."""
+    app = open_app(base_settings(tmp_path, database_url=postgres_url))
+    try:
+        app.sync_organisation()
+        route_contacts(app, minutes(0, 10, 20, 30))
+        with app.sessions() as first, first.begin():
+            route.run(app, first, [contact(first, minutes(40)[0])])
+            second = threading.Thread(target=route_contacts, args=(app, minutes(45)))
+            second.start()
+            # Long enough for the second worker to read the kind's incidents (it opens its own
+            # without the lock) or to wait for this transaction (with it).
+            second.join(timeout=1.5)
+        second.join(timeout=30)
+        assert not second.is_alive()
+        with app.sessions() as session:
+            incidents = session.scalars(select(Incident)).all()
+            assert [(i.status, i.contacts) for i in incidents] == [("open", 6)]
+            linked = session.scalars(select(Case.incident_id)).all()
+            assert linked == [incidents[0].id] * 6
+    finally:
+        app.close()

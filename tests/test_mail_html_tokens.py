@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import time
 from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
@@ -58,6 +59,23 @@ def test_a_less_than_sign_that_starts_no_markup_is_text() -> None:
 def test_comments_declarations_and_processing_instructions_give_nothing() -> None:
     html = "<!DOCTYPE html><?xml version='1.0'?><!-- a <b>note</b> --></3 bogus>text"
     assert list(html_tokens(html)) == [(Token.TEXT, "text")]
+
+
+def test_an_empty_comment_closed_at_once_hides_nothing_after_it() -> None:
+    """`<!-->` and `<!--->` are whole (empty) comments, as a browser reads them, not the
+    start of one that runs to the end of the document."""
+    for empty in ("<!-->", "<!--->", "<!---->"):
+        html = f"<p>Dzień dobry{empty}, faktura FV/12 w załączniku</p>"
+        assert html_to_text(html) == "Dzień dobry, faktura FV/12 w załączniku"
+
+
+def test_adversarial_markup_is_read_in_linear_time() -> None:
+    """A megabyte of unfinished markup of each kind is read in well under a second."""
+    for unit in ("<", "<!--", "<!-->", "</", "<!", "<a ", '<a b="', "<script>", "&#"):
+        html = unit * (1_000_000 // len(unit))
+        started = time.process_time()
+        html_to_text(html)
+        assert time.process_time() - started < 3.0, unit
 
 
 class _Recorder(HTMLParser):

@@ -31,12 +31,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, Table, TextClause, insert, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 Values = dict[str, Any]
 
@@ -102,7 +103,10 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Values]) 
     dialect = session.get_bind().dialect
     columns = tuple(rows[0])
     converters = _converters(table, columns, dialect)
-    values = [_in_order(_converted(row, converters), columns) for row in rows]
+    try:
+        values = [_in_order(_converted(row, converters), columns) for row in rows]
+    except (TypeError, ValueError) as error:
+        raise _unwritable(table, error) from error
     session.connection().exec_driver_sql(_qmark_insert(table, columns, dialect), values)
 
 
@@ -142,11 +146,21 @@ def _qmark_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> s
 def _json_rows(table: Table, rows: Sequence[Values], dialect: Dialect) -> str:
     """The rows as one JSON array of objects, each value as the column type binds it: UTC
     datetimes as ISO 8601 text, a JSON column's value nested as it is (`_recordset_insert`).
-    `ensure_ascii` as the ORM's JSON serializer, so a nested value's text is the ORM's."""
+    `ensure_ascii` as the ORM's JSON serializer, so a nested value's text is the ORM's, and
+    what that serializer refuses (a datetime inside a JSON value) is refused here too, not
+    written as text that would read back as a string."""
     converters = _json_converters(table, tuple(rows[0]), dialect)
-    if converters:
-        rows = [_converted(row, converters) for row in rows]
-    return json.dumps(rows, default=_json_scalar)
+    try:
+        if converters:
+            rows = [_converted(row, converters) for row in rows]
+        return json.dumps(rows)
+    except (TypeError, ValueError) as error:
+        raise _unwritable(table, error) from error
+
+
+def _unwritable(table: Table, error: TypeError | ValueError) -> TypeError | ValueError:
+    """`error` (a naive datetime, a value JSON cannot hold) of the same kind, naming the table."""
+    return type(error)(f"{table.name}: a value cannot go into a bulk insert: {error}")
 
 
 # A column whose values are converted: its name, what converts a value, and whether that turns
@@ -169,36 +183,36 @@ def _converted(row: Values, converters: tuple[Converter, ...]) -> Values:
     return converted
 
 
-def _json_scalar(value: Any) -> str:
-    """What `json.dumps` cannot write itself: datetimes and dates as ISO 8601, which the
-    recordset's typed columns read back exactly (microseconds and offset included)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} value {value!r} cannot go into a bulk insert")
-
-
 @functools.lru_cache(maxsize=64)
 def _json_converters(
     table: Table, columns: tuple[str, ...], dialect: Dialect
 ) -> tuple[Converter, ...]:
-    """The columns whose type binds a value its own way (UTC datetimes), with what does it and
-    then makes the result JSON-ready; the other columns' values go into the document as
-    they are."""
+    """The columns whose type binds a value its own way (UTC datetimes), or whose values JSON
+    has no form for (dates and times: ISO 8601, which the recordset's typed columns read back
+    exactly, microseconds and offset included), with what makes a value JSON-ready; the
+    other columns' values go into the document as they are."""
     found: list[Converter] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, JSON):
             continue
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
+        if process is not None or _is_temporal(column_type):
             found.append(_converter(name, _then_json_ready(process)))
     return tuple(found)
 
 
-def _then_json_ready(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _is_temporal(column_type: TypeEngine[Any]) -> bool:
+    try:
+        return column_type.python_type in (datetime, date, time)
+    except NotImplementedError:  # a type that does not say, e.g. NullType
+        return False
+
+
+def _then_json_ready(process: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
-        bound = process(value)
-        return bound.isoformat() if isinstance(bound, datetime | date) else bound
+        bound = value if process is None else process(value)
+        return bound.isoformat() if isinstance(bound, datetime | date | time) else bound
 
     return convert
 

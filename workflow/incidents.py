@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -99,6 +99,7 @@ def watch_for_incidents(
     if policy is None:
         return [IncidentOutcome() for _ in cases]
     watched = [c for c in cases if _watchable(c)]
+    _lock_kinds(session, watched)
     missed = [c for c in watched if _known_active_incident(session, c, _since(c, policy)) is None]
     view = _KindsView.read(session, missed, policy, watched)
     return [
@@ -151,6 +152,28 @@ def _watch(
 
 
 Kind = tuple[str | None, str | None, str | None]
+
+
+def _lock_kinds(session: Session, cases: Sequence[Case]) -> None:
+    """Hold the kinds of `cases` until the transaction ends (PostgreSQL). Without it, two
+    workers routing cases of one kind at once each miss the other's uncommitted incident and
+    open one of their own; with it, the second waits for the first to commit and then reads
+    its incident. The kinds are locked in one order (sorted), so two batches wanting the same
+    kinds cannot deadlock; a transaction locking more kinds later (a route batch split at a
+    reply) can, which PostgreSQL detects and the pipeline answers by routing the batch's
+    contacts one at a time. SQLite needs no lock: its writers take turns."""
+    if not cases or session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({repr(_kind_key(case)) for case in cases})
+    session.connection().execute(_LOCK_KINDS, {"kinds": keys})
+
+
+# Advisory locks keyed by a 64-bit hash of the kind; a collision only makes two kinds wait
+# for each other. Taken in the order of the sorted subquery.
+_LOCK_KINDS = text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended('incident ' || s.kind, 0)))"
+    " FROM (SELECT kind FROM unnest(CAST(:kinds AS TEXT[])) AS kind ORDER BY kind) AS s"
+)
 
 
 @dataclass
@@ -335,7 +358,9 @@ def _known_active_incident(session: Session, case: Case, since: datetime) -> Inc
 
 
 def _remember(session: Session, case: Case, incident: Incident, latest: datetime) -> None:
-    # Kept in the session, so it ends with the transaction (and with its rollback).
+    # Kept in the session's info, which lives as long as the session, not its transaction: a
+    # rollback does not clear it. Sessions here end with their one transaction
+    # (`workflow.db.unit_of_work`); a session reused after a rollback would need it cleared.
     known = session.info.setdefault(_KNOWN_KEY, {})
     previous = known.get(_kind_key(case))
     if previous is not None and previous[0] is incident:

@@ -100,7 +100,11 @@ def _columns(table: Table, with_id: bool) -> tuple[tuple[str, Any], ...]:
 
 
 def attach(session: Session, row: DeclarativeBase) -> None:
-    """Make a written object persistent in the session as if loaded: no INSERT, no SELECT."""
+    """Make a written object persistent in the session as if loaded: no INSERT, no SELECT.
+    One difference from a row the flush inserted: a rollback does not make it transient again
+    but leaves it in the session, expired, its row gone (reading it raises
+    ObjectDeletedError). Intake's sessions end with their one transaction
+    (`workflow.db.unit_of_work`), so nothing meets it."""
     make_transient_to_detached(row)
     session.add(row)
 

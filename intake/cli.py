@@ -18,6 +18,8 @@ from intake import cli_fetch, pipeline
 from intake.app import App, open_app
 from intake.channels.ingest import ingest_paths
 from intake.channels.items import Outcome, Received
+from intake.cli_common import ConfigOption
+from intake.cli_common import fail as _fail
 from intake.config import ConfigError, Settings, load_settings, settings_reference_markdown
 from intake.demo import Accuracy, measure, read_manifest
 from intake.summary import Summary, quarantine, summarise
@@ -29,16 +31,6 @@ config_app = typer.Typer(help="The settings in force.")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(config_app, name="config")
 console = Console()
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
-
-
-def _fail(message: str) -> typer.Exit:
-    """Print an error for a person (unwrapped, on stderr) and give the exit to raise."""
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(2)
 
 
 def _settings(config: Path | None) -> Settings:

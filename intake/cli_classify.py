@@ -27,15 +27,14 @@ from classify.evaluation_report import (
 )
 from intake.app import open_app
 from intake.classifiers import retrain, versions
+from intake.cli_common import ConfigOption
+from intake.cli_common import fail as _fail
 from intake.config import ConfigError, Settings, load_settings
 from intake.corrections import correction_examples
 
 console = Console()
 classify_app = typer.Typer(help="Train, evaluate and version the topic and sentiment models.")
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
 DataOption = Annotated[Path, typer.Option("--data", help="Labelled examples: .csv or .jsonl.")]
 TextColumn = Annotated[str, typer.Option("--text-column", help="Column (or key) of the text.")]
 LabelColumn = Annotated[str, typer.Option("--label-column", help="Column (or key) of the label.")]
@@ -43,11 +42,6 @@ LabelColumn = Annotated[str, typer.Option("--label-column", help="Column (or key
 
 def register(app: typer.Typer) -> None:
     app.add_typer(classify_app, name="classify")
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(2)
 
 
 def _settings(config: Path | None) -> Settings:

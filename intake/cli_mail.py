@@ -14,15 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.app import App, open_app
+from intake.cli_common import ConfigOption
 from intake.config import ConfigError, load_settings
 from workflow.models import Contact, DeliveryFailure
 
 console = Console()
 mail_app = typer.Typer(help="The email channel: noise and delivery failures.")
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="Newest rows to show.")]
 
 

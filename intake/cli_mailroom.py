@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from intake.app import App
+from intake.cli_common import ConfigOption
 from intake.coupon_export import coupon_rows, write_csv
 from intake.verification import VerificationError, verify_field
 from workflow.db import unit_of_work
@@ -23,7 +24,6 @@ from workflow.models import ContactField, FieldStatus, utcnow
 verify_app = typer.Typer(help="Form fields OCR was not sure of, for a person to check.")
 export_app = typer.Typer(help="Data out for other systems.")
 console = Console()
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="TOML settings file.")]
 
 
 def _open(config: Path | None) -> App:

@@ -12,6 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from intake.cli_common import ConfigOption
+from intake.cli_common import fail as _fail
 from intake.config import ConfigError, Settings, load_settings
 from ocr import (
     DocumentText,
@@ -29,10 +31,6 @@ console = Console()
 # below 60, while clean print reads at 85-96.
 DEFAULT_THRESHOLD = 60.0
 LOW_STYLE = "bold black on yellow"
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -112,11 +110,6 @@ def _read(
         raise _fail(f"{file}: {error.reason}") from None
     except (TesseractMissing, TesseractFailed) as error:
         raise _fail(f"{file}: {error}") from None
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(2)
 
 
 def print_page(page: PageText, threshold: float) -> None:

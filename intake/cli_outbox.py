@@ -12,16 +12,13 @@ from rich.table import Table
 from sqlalchemy import select
 
 from intake.app import App, open_app
+from intake.cli_common import ConfigOption
 from intake.config import ConfigError, load_settings
 from intake.outbox import STUCK_AFTER, Result, SendReport, Status, requeue, send_pending
 from workflow.models import OutboxMessage, utcnow
 
 console = Console()
 outbox_app = typer.Typer(help="Outgoing mail (acknowledgements): what waits, failed or is stuck.")
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
 
 
 def _open(config: Path | None) -> App:

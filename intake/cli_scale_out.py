@@ -13,18 +13,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from intake.cli_common import ConfigOption
+from intake.cli_common import fail as _fail
 from intake.config import ConfigError, Settings, load_settings
 
 console = Console()
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(2)
 
 
 def _checked(config: Path | None) -> Settings:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from intake import work_policies
 from intake.app import App, open_app
+from intake.cli_common import ConfigOption
+from intake.cli_common import fail as _fail
 from intake.config import ConfigError, Settings, load_settings
 from workflow.answers import AnswerChannel, answer_task
 from workflow.archive import erase_customer, purge_expired, remove_blobs
@@ -43,9 +45,6 @@ console = Console()
 tasks_app = typer.Typer(help="Task lists of the units and agents, and the work on tasks.")
 callbacks_app = typer.Typer(help="Callback tasks of the call centre and their outcomes.")
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML settings file (default: intake.toml).")
-]
 AgentOption = Annotated[str, typer.Option("--agent", "-a", help="The agent doing it (agent id).")]
 TaskArgument = Annotated[int, typer.Argument(help="Task id (first column of `tasks list`).")]
 
@@ -58,11 +57,6 @@ def register(app: typer.Typer) -> None:
     app.command("escalate")(escalate)
     app.command("purge")(purge)
     app.command("erase")(erase)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(2)
 
 
 def _open(config: Path | None) -> App:

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from intake.app import App
+from intake.cli_common import ConfigOption
+from intake.cli_common import fail as _fail
 from intake.services.accounts import create_user, hash_password
 from workflow import accounts
 from workflow.accounts import AccountError, Role
@@ -20,7 +22,6 @@ from workflow.models import utcnow
 
 users_app = typer.Typer(help="Accounts of the web UI and tokens of the REST API.")
 console = Console()
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="TOML settings file.")]
 PASSWORD_ENV = "INTAKE_NEW_PASSWORD"
 
 
@@ -32,11 +33,6 @@ def _open(config: Path | None) -> App:
     from intake.cli import _open as open_app
 
     return open_app(config)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(2)
 
 
 def _new_password() -> str:

@@ -14,7 +14,7 @@ from rich.table import Column, Table
 
 from intake.config import ConfigError, load_settings
 from workflow.org import Organisation, OrgError, load_organisation
-from workflow.org_models import WEEKDAY_NAMES
+from workflow.org_models import WEEKDAY_NAMES, ServiceLevel
 from workflow.simulation.chart import draw_chart
 from workflow.simulation.policies import POLICIES, Policy, policy_named
 from workflow.simulation.report import PolicyReport, UnitFigures, summarise
@@ -124,6 +124,19 @@ def _print_header(plan: Scenario, days: int, seed: int, runs: tuple[PolicyRun, .
         f"{contacts} contacts over {days} days from {plan.start:%a %Y-%m-%d}, "
         f"surge: {', '.join(surges) or 'none'}, seed {seed}"
     )
+    if plan.service_levels:
+        console.print(
+            "Deadline policies of the scenario (over deadlines.yaml): "
+            + ", ".join(_service_level_text(level) for level in plan.service_levels),
+            soft_wrap=True,
+        )
+
+
+def _service_level_text(level: ServiceLevel) -> str:
+    applies = [f"topic {level.topic}"] if level.topic else []
+    applies += [f"priority {level.priority}"] if level.priority is not None else []
+    scope = ", ".join(applies) or "when a rule names it"
+    return f"{level.code} ({scope}: {level.first_response_hours:g} h)"
 
 
 def _table(report: PolicyReport, run: PolicyRun) -> Table:

@@ -14,6 +14,7 @@ import pytest
 from tests.cli_runner import run_intake
 from tests.conftest import SAMPLES
 from tests.task_fixtures import add_task, database, open_case
+from workflow.business_time import business_calendar
 from workflow.org import Organisation, load_organisation
 from workflow.org_models import Absence
 from workflow.queue import TaskFilter, task_list
@@ -25,7 +26,7 @@ from workflow.simulation.jobs import Job
 from workflow.simulation.policies import POLICIES, policy_named
 from workflow.simulation.queues import UnitQueues
 from workflow.simulation.report import summarise
-from workflow.simulation.runs import run_policies
+from workflow.simulation.runs import PolicyRun, run_policies
 from workflow.simulation.scenario import (
     Scenario,
     ScenarioError,
@@ -324,6 +325,87 @@ def test_under_an_outage_lost_work_last_saves_technical_support_deadlines(
     assert support["least-slack"].met > support["strict-slack"].met
     assert support["least-slack"].met > support["fifo"].met
     assert support["fifo"].unanswered == support["least-slack"].unanswered == 0
+
+
+def test_a_scenario_deadline_policy_gives_the_simulated_contacts_its_deadline(
+    org: Organisation,
+) -> None:
+    promise = load_scenario(org, ORG_DIR / "simulation-same-day.yaml", MONDAY)
+    week = load_scenario(org, ORG_DIR / "simulation.yaml", MONDAY)
+    fifo = (policy_named("fifo"),)
+    hours = {
+        name: _billing_response_hours(org, run_policies(org, scenario, fifo, 2, seed=3)[0])
+        for name, scenario in (("promise", promise), ("week", week))
+    }
+    # topics.yaml gives billing 16 business hours; the scenario's promise is 4 (VIPs 1).
+    assert hours["week"] and max(hours["week"]) > 4
+    assert hours["promise"] and max(hours["promise"]) == pytest.approx(4)
+    assert min(hours["promise"]) == pytest.approx(1)
+    # The organisation itself is not changed by planning with another promise.
+    assert org.service_level("vip").first_response_hours == 2
+    assert all(level.code != "billing-same-day" for level in org.service_levels)
+
+
+def _billing_response_hours(org: Organisation, run: PolicyRun) -> list[float]:
+    calendar = business_calendar(org.calendar(org.unit("billing").calendar))
+    return [
+        round(calendar.business_hours_between(o.arrived_at, o.due_at), 6)
+        for o in run.result.outcomes
+        if o.unit == "billing" and o.original_unit is None
+    ]
+
+
+def test_a_same_day_promise_survives_a_monday_surge_only_with_least_slack(
+    org: Organisation,
+) -> None:
+    promise = load_scenario(org, ORG_DIR / "simulation-same-day.yaml", MONDAY)
+    policies = (policy_named("fifo"), policy_named("least-slack"))
+    ordinary, surged = (
+        [summarise(org, run.result).total for run in run_policies(org, s, policies, 5, seed=1)]
+        for s in (promise, promise.with_surges({0: 2.0}))
+    )
+    # An ordinary week keeps the promise either way; the surge breaks it for FIFO, whose queue
+    # makes every contact wait behind Monday's, and not for the least-slack order.
+    assert ordinary[0].met_percent > 90 and ordinary[1].met_percent > 90
+    assert surged[0].met_percent < 80
+    assert surged[1].met_percent > surged[0].met_percent + 10
+
+
+def test_a_variant_scenario_is_its_base_with_only_its_own_keys_changed(
+    org: Organisation, demo_week: Scenario
+) -> None:
+    outage = load_scenario(org, ORG_DIR / "simulation-outage.yaml", MONDAY)
+    assert outage.topic_surges
+    assert replace(outage, topic_surges=()) == demo_week
+
+
+def test_a_scenario_deadline_mistake_names_the_line_and_what_is_wrong(
+    org: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "promise.yaml"
+    path.write_text(
+        "deadlines:\n"
+        "  - {code: fast, topic: weather, first_response_hours: 2}\n"
+        "  - {code: faster, topic: billing}\n"
+        "  - {code: odd, topic: billing, first_response_hours: 8, resolution_hours: 4}\n"
+    )
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(org, path, MONDAY)
+    message = str(raised.value)
+    assert "line 2: deadlines[0].topic: unknown topic 'weather'" in message
+    assert "line 3: deadlines[1].first_response_hours: required key is missing" in message
+    assert "line 4: deadlines[2].resolution_hours: resolution (4 h) must not come before" in message
+
+
+def test_a_scenario_that_is_its_own_base_is_refused_with_the_chain(
+    org: Organisation, tmp_path: Path
+) -> None:
+    (tmp_path / "a.yaml").write_text("base: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\nvip_share: 0.1\n")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(org, tmp_path / "a.yaml", MONDAY)
+    assert "the scenario is its own base" in str(raised.value)
+    assert "line 1: base: 'b.yaml' cannot be used" in str(raised.value)
 
 
 def _per_topic_and_day(arrivals: list[Arrival]) -> dict[tuple[str | None, date], int]:

@@ -33,9 +33,11 @@ def run_policies(
     days: int,
     seed: int,
 ) -> tuple[PolicyRun, ...]:
-    """Contacts drawn once for `days` days from the scenario's start, then each policy."""
+    """Contacts drawn once for `days` days from the scenario's start, then each policy, with
+    the scenario's deadline policies laid over the organisation's."""
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
+    org = scenario.planned_organisation(org)
     tz = ZoneInfo(org.timezone)
     start = datetime.combine(scenario.start, clock_time(0), tzinfo=tz)
     end = datetime.combine(scenario.start + timedelta(days=days), clock_time(0), tzinfo=tz)

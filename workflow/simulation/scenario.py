@@ -16,9 +16,10 @@ from typing import TypeAlias
 from yaml.nodes import Node
 
 from workflow.org_errors import OrgProblem
-from workflow.org_models import WEEKDAY_NAMES, Organisation
+from workflow.org_models import WEEKDAY_NAMES, Organisation, ServiceLevel
 from workflow.org_yaml import YamlFile, is_null
 from workflow.simulation.capacity import Staffing
+from workflow.simulation.service_levels import read_service_levels, with_service_levels
 
 SCENARIO_FILE = "simulation.yaml"
 # Without a scenario, each unit gets this share of its agents' hours as work: busy, not broken.
@@ -39,6 +40,7 @@ _WEEKDAY_ALIASES = {name: i for i, name in enumerate(WEEKDAY_NAMES)} | {
 }
 _SHARES = ("negative_share", "vip_share", "unsure_share", "scan_share")
 _KEYS = (
+    "base",
     "start",
     "topics",
     "hours",
@@ -49,6 +51,7 @@ _KEYS = (
     "products",
     "handling_sigma",
     "rebalance_minutes",
+    "deadlines",
     *_SHARES,
 )
 
@@ -107,6 +110,12 @@ class Scenario:
     products: tuple[tuple[str, float], ...] = ()
     # How often the overflow clock runs (production runs it every few minutes).
     rebalance_minutes: float = 30.0
+    # Deadline policies to plan with, laid over the organisation's (`service_levels.py`).
+    service_levels: tuple[ServiceLevel, ...] = ()
+
+    def planned_organisation(self, org: Organisation) -> Organisation:
+        """The organisation as this scenario simulates it: its deadline policies included."""
+        return with_service_levels(org, self.service_levels)
 
     def volume_factor(self, day: date, topic: str | None = None) -> float:
         """Contacts (on `topic`) on `day` relative to an ordinary weekday, surges included."""
@@ -147,18 +156,27 @@ def next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def load_scenario(org: Organisation, path: Path | None, default_start: date) -> Scenario:
-    """The scenario in `path` (None: the defaults) checked against the organisation."""
+def load_scenario(
+    org: Organisation, path: Path | None, default_start: date, _within: tuple[Path, ...] = ()
+) -> Scenario:
+    """The scenario in `path` (None: the defaults) checked against the organisation.
+
+    A file with `base: other.yaml` (relative to itself) starts from that scenario and changes
+    only the keys it gives, so a variant of the ordinary week does not repeat it."""
     if path is None:
         return default_scenario(org, default_start)
     if not path.is_file():
         raise ScenarioError(f"{path}: scenario file not found")
+    if path.resolve() in _within:
+        chain = " -> ".join(str(p) for p in (*_within, path.resolve()))
+        raise ScenarioError(f"{path}: the scenario is its own base ({chain})")
     problems: list[OrgProblem] = []
     yf = YamlFile(path, problems)
     root = yf.compose(path.read_text(encoding="utf-8"))
     scenario = None
     if root is not None:
-        scenario = _ScenarioReader(org, yf, default_start).read(root)
+        within = (*_within, path.resolve())
+        scenario = _ScenarioReader(org, yf, default_start, within).read(root)
     if problems or scenario is None:
         raise ScenarioError("\n".join(str(p) for p in problems))
     return scenario
@@ -187,18 +205,28 @@ def _first_weekday(start: date) -> date:
 class _ScenarioReader:
     """Reads the fields of one scenario file; problems accumulate in the YamlFile."""
 
-    def __init__(self, org: Organisation, yf: YamlFile, default_start: date) -> None:
+    def __init__(
+        self, org: Organisation, yf: YamlFile, default_start: date, within: tuple[Path, ...]
+    ) -> None:
         self.org = org
         self.yf = yf
         self.default_start = default_start
+        self.within = within
 
     def read(self, root: Node) -> Scenario | None:
         fields = self.yf.mapping(root, "", optional=_KEYS)
         if fields is None:
             return None
         start = self._start(fields.get("start"))
-        scenario = default_scenario(self.org, start or self.default_start)
         changes: dict[str, object] = {}
+        if (node := fields.get("base")) is not None:
+            scenario = self._base(node)
+            if scenario is None:
+                return None
+            if start is not None:
+                changes["start"] = start
+        else:
+            scenario = default_scenario(self.org, start or self.default_start)
         if (node := fields.get("topics")) is not None:
             changes["topics"] = self._topics(node)
         if (node := fields.get("hours")) is not None:
@@ -219,9 +247,23 @@ class _ScenarioReader:
             changes["handling_sigma"] = self.yf.number(node, "handling_sigma", 0.0, 3.0)
         if (node := fields.get("rebalance_minutes")) is not None:
             changes["rebalance_minutes"] = self.yf.number(node, "rebalance_minutes", 1.0, 1440.0)
+        if (node := fields.get("deadlines")) is not None:
+            changes["service_levels"] = read_service_levels(self.org, self.yf, node)
         if self.yf.problems or any(value is None for value in changes.values()):
             return None
         return replace(scenario, **changes)  # type: ignore[arg-type]
+
+    def _base(self, node: Node) -> Scenario | None:
+        name = self.yf.string(node, "base")
+        if name is None:
+            return None
+        try:
+            return load_scenario(
+                self.org, self.yf.path.parent / name, self.default_start, self.within
+            )
+        except ScenarioError as error:
+            self.yf.report(node, "base", f"{name!r} cannot be used: {error}")
+            return None
 
     def _start(self, node: Node | None) -> date | None:
         return None if node is None or is_null(node) else self.yf.day(node, "start")

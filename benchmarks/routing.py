@@ -190,11 +190,12 @@ def timed(work: Callable[[], None], count: int, server: Callable[[], float | Non
     began, cpu_began = time.perf_counter(), time.process_time()
     work()
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-    server_after = server()
-    server_cpu = None
-    if server_before is not None and server_after is not None:
-        server_cpu = server_after - server_before
-    return Run(count, wall, cpu, server_cpu)
+    return Run(count, wall, cpu, _difference(server_before, server()))
+
+
+def _difference(before: float | None, after: float | None) -> float | None:
+    """The server's CPU seconds between two readings; None when either could not be read."""
+    return None if before is None or after is None else after - before
 
 
 def postgres_backend_cpu(database: str) -> float | None:
@@ -301,10 +302,7 @@ def timed_in_processes(
         worker.join()
         if worker.exitcode != 0:
             raise RuntimeError(f"a routing process failed (exit code {worker.exitcode})")
-    server_cpu = None
-    if server_before is not None and server_after is not None:
-        server_cpu = server_after - server_before
-    return Run(len(facts), wall, cpu, server_cpu)
+    return Run(len(facts), wall, cpu, _difference(server_before, server_after))
 
 
 def _share(

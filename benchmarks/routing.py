@@ -23,6 +23,7 @@ is theirs and the server's.
 
     .venv/bin/python benchmarks/routing.py [--contacts 5000] [--batch 128] [--postgres URL]
     .venv/bin/python benchmarks/routing.py --processes 2
+    .venv/bin/python benchmarks/routing.py --default-gc   # CPython's collector thresholds
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from intake.app import App, open_app  # noqa: E402
+from intake.collector import tune_for_throughput  # noqa: E402
 from intake.config import Settings  # noqa: E402
 from intake.pipeline import STEPS  # noqa: E402
 from workflow.audit import AuditRows  # noqa: E402
@@ -65,8 +67,6 @@ from workflow.routing import ContactFacts, RoutingDecision, decide_route  # noqa
 COMPLAINTS = REPO.parent / "shared" / "data" / "text" / "cfpb_complaints_sample" / "train.csv"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
-# Contacts per transaction; within it, contacts are written in batches of `--batch`.
-TRANSACTION = 500
 # The pipeline's route batch, the default of `--batch`.
 ROUTE_BATCH = next(step.batch_size for step in STEPS if step.name == "route")
 
@@ -131,12 +131,11 @@ def route_and_write(app: App, org: Organisation, facts: list[ContactFacts], batc
 def _batches(
     app: App, facts: list[ContactFacts], batch: int
 ) -> Iterator[tuple[list[ContactFacts], Session]]:
-    """(contacts, session) per batch, `TRANSACTION` contacts committed at a time."""
-    for start in range(0, len(facts), TRANSACTION):
+    """(contacts, session) per batch, each batch committed on its own, as the pipeline's route
+    step commits each of its batches (with the contacts' new stage)."""
+    for start in range(0, len(facts), batch):
         with unit_of_work(app.sessions) as session:
-            chunk = facts[start : start + TRANSACTION]
-            for first in range(0, len(chunk), batch):
-                yield chunk[first : first + batch], session
+            yield facts[start : start + batch], session
 
 
 def _plan(decision: RoutingDecision, item: ContactFacts) -> Work:
@@ -357,7 +356,15 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=1, help="routing processes at once (PostgreSQL only)"
     )
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep CPython's collector thresholds instead of Intake's (intake/collector.py)",
+    )
     args = parser.parse_args()
+    if not args.default_gc:
+        # As every `intake` process runs (the CLI's start-up).
+        tune_for_throughput()
     org = load_organisation(REPO / "samples" / "org")
     facts = contacts(args.contacts)
     rules_only = timed(lambda: [decide_route(f, org) for f in facts], len(facts), lambda: None)

@@ -20,6 +20,7 @@ from intake.channels.ingest import ingest_paths
 from intake.channels.items import Outcome, Received
 from intake.cli_common import ConfigOption
 from intake.cli_common import fail as _fail
+from intake.collector import freeze_startup_objects, tune_for_throughput
 from intake.config import ConfigError, Settings, load_settings, settings_reference_markdown
 from intake.demo import Accuracy, measure, read_manifest
 from intake.summary import Summary, quarantine, summarise
@@ -78,6 +79,7 @@ def _initialise(application: App) -> None:
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+    tune_for_throughput()
 
 
 @app.command()
@@ -247,6 +249,7 @@ def serve(
 
     application = _open(config)
     _initialise(application)
+    freeze_startup_objects()
     logging.getLogger("intake").setLevel(logging.INFO)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from intake.cli_common import ConfigOption
 from intake.cli_common import fail as _fail
+from intake.collector import freeze_startup_objects
 from intake.config import ConfigError, Settings, load_settings
 
 console = Console()
@@ -71,6 +72,8 @@ def register(app: typer.Typer) -> None:
         runtime = ProcessApp(settings)
         runtime.warm_up()
         celery = build_celery(settings, runtime)
+        # Before Celery forks its pool: the children share the models' pages.
+        freeze_startup_objects()
         processes = concurrency or settings.workers
         celery.worker_main(
             [

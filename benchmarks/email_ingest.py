@@ -38,10 +38,10 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import Engine, bindparam, select, text, update  # noqa: E402
 
+from benchmarks.collector_option import add_collector_option, apply_collector_option  # noqa: E402
 from intake.app import App, open_app  # noqa: E402
 from intake.channels.imap_connection import connect, disconnect  # noqa: E402
 from intake.channels.imap_fetcher import fetch_folder  # noqa: E402
-from intake.collector import tune_for_throughput  # noqa: E402
 from intake.config import Settings  # noqa: E402
 from intake.config_mail import ImapAccount  # noqa: E402
 from intake.mail import MalformedEmail, parse_email  # noqa: E402
@@ -370,15 +370,9 @@ def main() -> None:
         action="store_true",
         help="drop the SQLite search-index triggers first, to measure their share",
     )
-    parser.add_argument(
-        "--default-gc",
-        action="store_true",
-        help="keep CPython's collector thresholds instead of Intake's (intake/collector.py)",
-    )
+    add_collector_option(parser)
     options = parser.parse_args()
-    if not options.default_gc:
-        # As every `intake` process runs; the parse processes inherit it.
-        tune_for_throughput()
+    apply_collector_option(options)
     messages = varied_messages(options.messages)
     with running_dovecot() as server, tempfile.TemporaryDirectory() as home:
         user = server.add_user()

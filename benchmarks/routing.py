@@ -51,8 +51,8 @@ from sqlalchemy.orm import Session
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.collector_option import add_collector_option, apply_collector_option  # noqa: E402
 from intake.app import App, open_app  # noqa: E402
-from intake.collector import tune_for_throughput  # noqa: E402
 from intake.config import Settings  # noqa: E402
 from intake.pipeline import STEPS  # noqa: E402
 from workflow.audit import AuditRows  # noqa: E402
@@ -356,15 +356,9 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=1, help="routing processes at once (PostgreSQL only)"
     )
-    parser.add_argument(
-        "--default-gc",
-        action="store_true",
-        help="keep CPython's collector thresholds instead of Intake's (intake/collector.py)",
-    )
+    add_collector_option(parser)
     args = parser.parse_args()
-    if not args.default_gc:
-        # As every `intake` process runs (the CLI's start-up).
-        tune_for_throughput()
+    apply_collector_option(args)
     org = load_organisation(REPO / "samples" / "org")
     facts = contacts(args.contacts)
     rules_only = timed(lambda: [decide_route(f, org) for f in facts], len(facts), lambda: None)

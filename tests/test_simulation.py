@@ -297,15 +297,13 @@ def test_a_topic_surge_multiplies_that_topic_on_its_day_only(org: Organisation) 
 def test_a_topic_surge_mistake_names_the_line_and_what_is_wrong(
     org: Organisation, tmp_path: Path
 ) -> None:
-    path = tmp_path / "outage.yaml"
-    path.write_text(
+    message = _scenario_problems(
+        org,
+        tmp_path,
         "topic_surges:\n"
         "  - {topic: technical, day: someday, factor: 3}\n"
-        "  - {topic: weather, day: tue, factor: 2}\n"
+        "  - {topic: weather, day: tue, factor: 2}\n",
     )
-    with pytest.raises(ScenarioError) as raised:
-        load_scenario(org, path, MONDAY)
-    message = str(raised.value)
     assert "line 2: topic_surges[0].day: 'someday' is neither a weekday" in message
     assert "line 3: topic_surges[1].topic: 'weather' is not a topic" in message
 
@@ -382,16 +380,14 @@ def test_a_variant_scenario_is_its_base_with_only_its_own_keys_changed(
 def test_a_scenario_deadline_mistake_names_the_line_and_what_is_wrong(
     org: Organisation, tmp_path: Path
 ) -> None:
-    path = tmp_path / "promise.yaml"
-    path.write_text(
+    message = _scenario_problems(
+        org,
+        tmp_path,
         "deadlines:\n"
         "  - {code: fast, topic: weather, first_response_hours: 2}\n"
         "  - {code: faster, topic: billing}\n"
-        "  - {code: odd, topic: billing, first_response_hours: 8, resolution_hours: 4}\n"
+        "  - {code: odd, topic: billing, first_response_hours: 8, resolution_hours: 4}\n",
     )
-    with pytest.raises(ScenarioError) as raised:
-        load_scenario(org, path, MONDAY)
-    message = str(raised.value)
     assert "line 2: deadlines[0].topic: unknown topic 'weather'" in message
     assert "line 3: deadlines[1].first_response_hours: required key is missing" in message
     assert "line 4: deadlines[2].resolution_hours: resolution (4 h) must not come before" in message
@@ -406,6 +402,24 @@ def test_a_scenario_that_is_its_own_base_is_refused_with_the_chain(
         load_scenario(org, tmp_path / "a.yaml", MONDAY)
     assert "the scenario is its own base" in str(raised.value)
     assert "line 1: base: 'b.yaml' cannot be used" in str(raised.value)
+
+
+def test_a_missing_base_is_named_beside_the_files_other_mistakes(
+    org: Organisation, tmp_path: Path
+) -> None:
+    message = _scenario_problems(org, tmp_path, "base: gone.yaml\nvip_share: 3\n")
+    assert "line 1: base: 'gone.yaml' cannot be used" in message
+    assert "scenario file not found" in message
+    assert "line 2: vip_share" in message
+
+
+def _scenario_problems(org: Organisation, tmp_path: Path, text: str) -> str:
+    """What loading a scenario file of `text` reports (it must be refused)."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(org, path, MONDAY)
+    return str(raised.value)
 
 
 def _per_topic_and_day(arrivals: list[Arrival]) -> dict[tuple[str | None, date], int]:

@@ -156,27 +156,32 @@ def next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def load_scenario(
-    org: Organisation, path: Path | None, default_start: date, _within: tuple[Path, ...] = ()
-) -> Scenario:
+def load_scenario(org: Organisation, path: Path | None, default_start: date) -> Scenario:
     """The scenario in `path` (None: the defaults) checked against the organisation.
 
     A file with `base: other.yaml` (relative to itself) starts from that scenario and changes
     only the keys it gives, so a variant of the ordinary week does not repeat it."""
     if path is None:
         return default_scenario(org, default_start)
+    return _load_file(org, path, default_start, within=())
+
+
+def _load_file(
+    org: Organisation, path: Path, default_start: date, within: tuple[Path, ...]
+) -> Scenario:
+    """`path` read as a scenario; `within`: the files whose base it is, outermost first."""
     if not path.is_file():
         raise ScenarioError(f"{path}: scenario file not found")
-    if path.resolve() in _within:
-        chain = " -> ".join(str(p) for p in (*_within, path.resolve()))
+    if path.resolve() in within:
+        chain = " -> ".join(str(p) for p in (*within, path.resolve()))
         raise ScenarioError(f"{path}: the scenario is its own base ({chain})")
     problems: list[OrgProblem] = []
     yf = YamlFile(path, problems)
     root = yf.compose(path.read_text(encoding="utf-8"))
     scenario = None
     if root is not None:
-        within = (*_within, path.resolve())
-        scenario = _ScenarioReader(org, yf, default_start, within).read(root)
+        reader = _ScenarioReader(org, yf, default_start, (*within, path.resolve()))
+        scenario = reader.read(root)
     if problems or scenario is None:
         raise ScenarioError("\n".join(str(p) for p in problems))
     return scenario
@@ -219,14 +224,15 @@ class _ScenarioReader:
             return None
         start = self._start(fields.get("start"))
         changes: dict[str, object] = {}
+        defaults = default_scenario(self.org, start or self.default_start)
         if (node := fields.get("base")) is not None:
-            scenario = self._base(node)
-            if scenario is None:
-                return None
+            # A base that cannot be used is reported; the other keys are still read (over the
+            # defaults), so one run names every mistake of the file.
+            scenario = self._base(node) or defaults
             if start is not None:
                 changes["start"] = start
         else:
-            scenario = default_scenario(self.org, start or self.default_start)
+            scenario = defaults
         if (node := fields.get("topics")) is not None:
             changes["topics"] = self._topics(node)
         if (node := fields.get("hours")) is not None:
@@ -258,9 +264,7 @@ class _ScenarioReader:
         if name is None:
             return None
         try:
-            return load_scenario(
-                self.org, self.yf.path.parent / name, self.default_start, self.within
-            )
+            return _load_file(self.org, self.yf.path.parent / name, self.default_start, self.within)
         except ScenarioError as error:
             self.yf.report(node, "base", f"{name!r} cannot be used: {error}")
             return None

@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
         runtime = ProcessApp(settings)
         runtime.warm_up()
         celery = build_celery(settings, runtime)
-        # Before Celery forks its pool: the children share the models' pages.
+        # Before Celery forks its pool: collections in the children leave the models alone.
         freeze_startup_objects()
         processes = concurrency or settings.workers
         celery.worker_main(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from intake.mail import parse_email
+from tests.conftest import SHARED_DATA
 
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 200  # about 50 KB: a photo, not a logo
 LOGO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
@@ -105,6 +106,16 @@ def test_forwarded_message_attachment_contributes_text_and_its_own_attachments()
     assert "Subject: Paczka ORD-5531907" in parsed.text
     assert "Paczka została uszkodzona w transporcie." in parsed.text
     assert [attachment.filename for attachment in parsed.attachments] == ["pod.pdf"]
+
+
+def test_a_delivery_status_part_keeps_the_lines_the_reporting_server_wrote() -> None:
+    raw = (SHARED_DATA / "mime" / "flanker__bounce_office365.eml").read_bytes()
+    (status,) = [
+        a for a in parse_email(raw).attachments if a.media_type == "message/delivery-status"
+    ]
+    long_lines = [line for line in status.data.splitlines() if len(line) > 78]
+    assert long_lines  # a diagnostic longer than a folded line: not folded anew
+    assert all(line in raw for line in status.data.splitlines())
 
 
 def test_tnef_winmail_dat_is_an_ordinary_attachment() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import Message
 from email.parser import BytesHeaderParser
+from email.policy import Policy
 
 from intake.mail.attachments import (
     AttachmentPart,
@@ -204,11 +205,18 @@ def _enclosed_message(part: Message) -> Message | None:
 
 
 def _message_bytes(part: Message, notes: RepairNotes, where: str) -> bytes:
-    """The serialised content of a message/* part whose payload the parser split into blocks."""
+    """The serialised content of a message/* part whose payload the parser split into blocks,
+    its header lines as they came (the standard policy would fold long ones anew: slower, and
+    no longer the message the customer forwarded)."""
     chunks: list[bytes] = []
     for block in part.get_payload():
         try:
-            chunks.append(block.as_bytes())
+            chunks.append(block.as_bytes(policy=_as_received(block.policy)))
         except Exception as exc:  # a block with headers the generator cannot write back
             notes.add(f"{where}: a block could not be serialised ({type(exc).__name__})")
     return b"\n".join(chunks)
+
+
+def _as_received(policy: Policy) -> Policy:
+    # compat32 never refolds; the modern policies do unless told not to.
+    return policy.clone(refold_source="none") if hasattr(policy, "refold_source") else policy

@@ -60,7 +60,8 @@ def _encoder():
     encoder = NumpyBackend(
         str(resources / "weights.npz"), _sentencepiece(resources / "sp.model"), threads=None
     )
-    # The first text sets up the rest: here, once, not in two encoding threads at once.
+    # The weights are loaded above; one text warms the tokenizer and BLAS here, once, not in
+    # two encoding threads at once.
     encoder.encode(["load"])
     return encoder
 

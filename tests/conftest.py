@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -51,6 +52,15 @@ def base_settings(home: Path, **overrides: object) -> Settings:
         retry_base_seconds=0.0,
     )
     return replace(settings, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_found() -> Iterator[None]:
+    # A command run in-process (typer's CliRunner) sets Intake's collector thresholds for the
+    # whole process; each test starts from the thresholds the run started with.
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
 
 
 @pytest.fixture

@@ -34,6 +34,10 @@ def test_an_intake_command_collects_in_larger_steps(
 
 
 def test_frozen_start_up_objects_are_left_out_of_collections(python_defaults: None) -> None:
-    loaded_at_start_up = [{"model": n} for n in range(1000)]
+    frozen_before = gc.get_freeze_count()
+    loaded_at_start_up = [[n] for n in range(1000)]  # lists: objects the collector tracks
     freeze_startup_objects()
-    assert gc.get_freeze_count() >= len(loaded_at_start_up)
+    assert gc.get_freeze_count() - frozen_before >= len(loaded_at_start_up)
+    tracked = {id(o) for o in gc.get_objects()}
+    assert id(loaded_at_start_up) not in tracked
+    assert not any(id(item) in tracked for item in loaded_at_start_up)

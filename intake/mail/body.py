@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import Policy
+from functools import cache
 
 from intake.mail.attachments import (
     AttachmentPart,
@@ -217,6 +218,7 @@ def _message_bytes(part: Message, notes: RepairNotes, where: str) -> bytes:
     return b"\n".join(chunks)
 
 
+@cache
 def _as_received(policy: Policy) -> Policy:
     # compat32 never refolds; the modern policies do unless told not to.
     return policy.clone(refold_source="none") if hasattr(policy, "refold_source") else policy

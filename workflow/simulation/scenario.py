@@ -224,15 +224,13 @@ class _ScenarioReader:
             return None
         start = self._start(fields.get("start"))
         changes: dict[str, object] = {}
-        defaults = default_scenario(self.org, start or self.default_start)
-        if (node := fields.get("base")) is not None:
-            # A base that cannot be used is reported; the other keys are still read (over the
-            # defaults), so one run names every mistake of the file.
-            scenario = self._base(node) or defaults
-            if start is not None:
-                changes["start"] = start
-        else:
-            scenario = defaults
+        node = fields.get("base")
+        based = self._base(node) if node is not None else None
+        if based is not None and start is not None:
+            changes["start"] = start
+        # A base that cannot be used is reported; the other keys are still read (over the
+        # defaults), so one run names every mistake of the file.
+        scenario = based or default_scenario(self.org, start or self.default_start)
         if (node := fields.get("topics")) is not None:
             changes["topics"] = self._topics(node)
         if (node := fields.get("hours")) is not None:
